@@ -1,0 +1,28 @@
+"""The home page: the site's root page, linking to the lettings and profiles listings."""
+
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+
+class HomePage(Page):
+    """The site root (``/``): a welcome, then links to the lettings and the profiles."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["lettings.LettingIndexPage", "profiles.ProfileIndexPage"]
+    max_count = 1
+
+    class Meta:
+        """Names shown in the Wagtail admin."""
+
+        verbose_name = "home page"
+
+    def get_context(self, request, *args, **kwargs):
+        """Add the live listing pages under the home page, for its links."""
+        context = super().get_context(request, *args, **kwargs)
+        context["sections"] = self.get_children().live().specific().order_by("path")
+        return context

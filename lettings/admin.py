@@ -1,0 +1,125 @@
+"""Raw CRUD on addresses and lettings in the Django admin (``/admin/``), for the superuser.
+
+A letting is a Wagtail page, so creating one here puts it in the page tree under the lettings
+index (with a revision, published when "live" is ticked) and deleting one removes it from the
+tree cleanly; ``manage.py fixtree`` finds nothing to repair afterwards.
+"""
+
+import logging
+
+from django import forms
+from django.contrib import admin
+from django.utils.text import slugify
+from wagtail.models import Page
+
+from .models import Address, LettingIndexPage, LettingPage
+
+logger = logging.getLogger(__name__)
+
+
+@admin.register(Address)
+class AddressAdmin(admin.ModelAdmin):
+    """Addresses with their letting, searchable by street, city and ZIP code."""
+
+    list_display = ("__str__", "city", "state", "zip_code", "country_iso_code", "letting")
+    list_filter = ("state", "country_iso_code")
+    search_fields = ("street", "city", "zip_code")
+    list_select_related = ("letting",)
+    ordering = ("state", "city", "street", "number")
+
+
+class LettingAdminForm(forms.ModelForm):
+    """The letting form of the Django admin: plain text areas, and a slug checked against the tree."""
+
+    live = forms.BooleanField(required=False, initial=True, label="Published", help_text="Shown on the public site.")
+
+    class Meta:
+        """Only the letting's own fields: the page tree fields are managed by Wagtail."""
+
+        model = LettingPage
+        fields = ("title", "slug", "address", "summary", "body", "legacy_id")
+        widgets = {"body": forms.Textarea(attrs={"rows": 8})}
+        help_texts = {
+            "slug": "Leave empty to make one from the title.",
+            "body": "Rich text as Wagtail stores it (HTML); editors normally change it in /cms/.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        """Make the slug optional (an empty slug is made from the title); show the page's live state."""
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        if self.instance.pk:
+            self.initial["live"] = self.instance.live
+
+    def clean(self):
+        """Check that the lettings index exists and that the slug is free and not only digits."""
+        cleaned_data = super().clean()
+        index = LettingIndexPage.objects.first()
+        if index is None:
+            raise forms.ValidationError("There is no lettings index page yet: create it in the Wagtail admin first.")
+        self.lettings_index = index
+        slug = cleaned_data.get("slug") or slugify(cleaned_data.get("title") or "", allow_unicode=True)
+        if slug:
+            if slug.isdigit():
+                self.add_error("slug", "A letting's slug cannot be only digits: such URLs are kept for old-site links.")
+            elif not Page._slug_is_available(slug, index, self.instance if self.instance.pk else None):
+                self.add_error("slug", f"The slug “{slug}” is already used by another letting.")
+            else:
+                cleaned_data["slug"] = slug
+                self.instance.slug = slug
+        return cleaned_data
+
+
+@admin.register(LettingPage)
+class LettingPageAdmin(admin.ModelAdmin):
+    """Lettings as raw records; saving keeps the Wagtail page tree and revisions consistent."""
+
+    form = LettingAdminForm
+    list_display = ("title", "address", "city", "state", "live", "legacy_id")
+    list_filter = ("live", "address__state")
+    search_fields = ("title", "address__street", "address__city", "address__zip_code", "summary")
+    list_select_related = ("address",)
+    ordering = ("title",)
+
+    @admin.display(ordering="address__city")
+    def city(self, letting: LettingPage) -> str:
+        """Return the letting's city."""
+        return letting.address.city if letting.address else ""
+
+    @admin.display(ordering="address__state")
+    def state(self, letting: LettingPage) -> str:
+        """Return the letting's state code."""
+        return letting.address.state if letting.address else ""
+
+    def save_model(self, request, obj, form, change):
+        """Add a new letting under the lettings index, then save a revision and publish or unpublish it."""
+        publish = form.cleaned_data["live"]
+        was_live = change and obj.live
+        if change:
+            obj.save()
+        else:
+            obj.live = False
+            form.lettings_index.add_child(instance=obj)
+        revision = obj.save_revision(user=request.user, log_action=True)
+        if publish:
+            revision.publish(user=request.user)
+        elif was_live:
+            obj.unpublish(user=request.user)
+        logger.info(
+            "Django admin: %s %s letting %r (id %s), live=%s",
+            request.user.get_username(),
+            "changed" if change else "added",
+            obj.title,
+            obj.pk,
+            publish,
+        )
+
+    def delete_model(self, request, obj):
+        """Delete the letting's page through Wagtail, which keeps the tree consistent."""
+        logger.info("Django admin: %s deleted letting %r (id %s)", request.user.get_username(), obj.title, obj.pk)
+        obj.delete()
+
+    def delete_queryset(self, request, queryset):
+        """Delete the selected lettings one by one, so each leaves the tree cleanly."""
+        for letting in queryset:
+            self.delete_model(request, letting)

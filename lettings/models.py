@@ -1,0 +1,279 @@
+"""Addresses, the lettings index page and letting pages.
+
+An :class:`Address` is a snippet that editors manage on its own; a :class:`LettingPage` lives under
+the one :class:`LettingIndexPage` and points at exactly one address, and an address belongs to at
+most one letting (a one-to-one link, enforced by the database).
+"""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .us_states import US_STATES
+
+logger = logging.getLogger(__name__)
+
+ZIP_CODE_VALIDATOR = RegexValidator(
+    r"^(?!00000)\d{5}$",
+    "Enter a five-digit ZIP code such as 02134 (leading zeros are kept; 00000 is not a ZIP code).",
+)
+COUNTRY_CODE_VALIDATOR = RegexValidator(
+    r"^[A-Z]{3}$",
+    "Enter a three-letter ISO 3166-1 alpha-3 country code in capitals, such as USA.",
+)
+RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "hr"]
+
+
+class Address(models.Model):
+    """A postal address in the United States (or a territory), as the old site stored it."""
+
+    number = models.PositiveSmallIntegerField(
+        validators=[
+            MinValueValidator(1, "The street number must be at least 1."),
+            MaxValueValidator(9999, "The street number must be at most 9999."),
+        ],
+        help_text="Street number, from 1 to 9999.",
+    )
+    street = models.CharField(max_length=64)
+    city = models.CharField(max_length=64, db_index=True)
+    state = models.CharField(
+        max_length=2,
+        choices=US_STATES,
+        db_index=True,
+        help_text="Two-letter US postal code, such as GA.",
+    )
+    zip_code = models.CharField(
+        "ZIP code",
+        max_length=5,
+        validators=[ZIP_CODE_VALIDATOR],
+        help_text="Five digits; leading zeros are kept (02134).",
+    )
+    country_iso_code = models.CharField(
+        "country code",
+        max_length=3,
+        default="USA",
+        validators=[COUNTRY_CODE_VALIDATOR],
+        help_text="ISO 3166-1 alpha-3 code, such as USA.",
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("number"), FieldPanel("street")],
+            heading="Street",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("city"),
+                FieldPanel("state"),
+                FieldPanel("zip_code"),
+                FieldPanel("country_iso_code"),
+            ],
+            heading="City, state and country",
+        ),
+    ]
+
+    class Meta:
+        """Plural fixed: the old site's admin said "Addresss"."""
+
+        verbose_name = "address"
+        verbose_name_plural = "addresses"
+        ordering = ["state", "city", "street", "number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1, number__lte=9999),
+                name="address_number_1_to_9999",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        """Return the address as the old site showed it: "number street"."""
+        return f"{self.number} {self.street}"
+
+    @property
+    def city_line(self) -> str:
+        """Return the second line of the address: "city, state zip"."""
+        return f"{self.city}, {self.state} {self.zip_code}"
+
+    def clean(self) -> None:
+        """Normalise the codes an editor may type in lower case."""
+        super().clean()
+        if self.country_iso_code:
+            self.country_iso_code = self.country_iso_code.strip().upper()
+        self.street = self.street.strip()
+        self.city = self.city.strip()
+
+
+class LettingIndexPage(RoutablePageMixin, Page):
+    """The one lettings listing (``/lettings/``): filterable, paginated; also answers old-site links."""
+
+    intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["lettings.LettingPage"]
+    max_count = 1
+    per_page = 12
+
+    class Meta:
+        """Names shown in the Wagtail admin."""
+
+        verbose_name = "lettings index"
+
+    def lettings(self):
+        """Return the live lettings under this page, with what a listing card shows prefetched."""
+        return (
+            LettingPage.objects.live()
+            .descendant_of(self)
+            .select_related("address")
+            .prefetch_related(
+                Prefetch(
+                    "gallery_images",
+                    queryset=LettingPageGalleryImage.objects.select_related("image").order_by("sort_order"),
+                ),
+                "gallery_images__image__renditions",
+            )
+            .order_by("title", "pk")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        """Add the filter form and the current page of lettings to the template context."""
+        from .forms import LettingFilterForm
+
+        context = super().get_context(request, *args, **kwargs)
+        form = LettingFilterForm(request.GET)
+        lettings = self.lettings()
+        if form.is_valid():
+            lettings = form.filter(lettings)
+        paginator = Paginator(lettings, self.per_page)
+        context["filter_form"] = form
+        context["lettings"] = paginator.get_page(request.GET.get("page"))
+        context["filter_query"] = form.query_string()
+        return context
+
+    @path("<int:legacy_id>/", name="legacy_letting")
+    def legacy_letting(self, request, legacy_id: int):
+        """Send an old-site link ``/lettings/<old id>/`` permanently to the letting's page."""
+        letting = LettingPage.objects.live().descendant_of(self).filter(legacy_id=legacy_id).first()
+        if letting is None:
+            logger.info("No live letting has the old-site id %s", legacy_id)
+            raise Http404("No letting has this old-site id.")
+        return redirect(letting.get_url(request), permanent=True)
+
+
+class LettingPage(Page):
+    """One letting: title, its address, a summary, a rich-text body and a photo gallery."""
+
+    address = models.OneToOneField(
+        Address,
+        # A copied page starts without an address: the copy cannot share its source's address.
+        null=True,
+        blank=False,
+        on_delete=models.PROTECT,
+        related_name="letting",
+        error_messages={"unique": "This address already belongs to another letting."},
+    )
+    summary = models.TextField(
+        max_length=500,
+        blank=True,
+        help_text="One or two sentences shown on listings and in search results.",
+    )
+    body = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
+    legacy_id = models.PositiveIntegerField(
+        "old-site id",
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="The id this letting had on the old site; /lettings/<id>/ redirects here.",
+        error_messages={"unique": "Another letting already has this old-site id."},
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("address"),
+        MultiFieldPanel([FieldPanel("summary"), FieldPanel("body")], heading="Description"),
+        InlinePanel("gallery_images", heading="Photos", label="Photo"),
+    ]
+    promote_panels = [
+        *Page.promote_panels,
+        MultiFieldPanel([FieldPanel("legacy_id")], heading="Old site"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.RelatedFields(
+            "address",
+            [
+                index.SearchField("street"),
+                index.SearchField("city"),
+                index.SearchField("state"),
+                index.SearchField("zip_code"),
+            ],
+        ),
+    ]
+
+    parent_page_types = ["lettings.LettingIndexPage"]
+    subpage_types = []
+    exclude_fields_in_copy = ["address", "legacy_id"]
+
+    class Meta:
+        """Names shown in both admins."""
+
+        verbose_name = "letting"
+        verbose_name_plural = "lettings"
+
+    def clean(self) -> None:
+        """Refuse all-digit slugs: ``/lettings/<digits>/`` is reserved for old-site links."""
+        super().clean()
+        if self.slug and self.slug.isdigit():
+            raise ValidationError({"slug": "A letting's slug cannot be only digits: such URLs are kept for old-site links."})
+
+    def _get_autogenerated_slug(self, base_slug: str) -> str:
+        """Prefix a title made only of digits, so the generated slug never shadows an old-site link."""
+        if base_slug.isdigit():
+            base_slug = f"letting-{base_slug}"
+        return super()._get_autogenerated_slug(base_slug)
+
+    def get_context(self, request, *args, **kwargs):
+        """Add the ordered gallery, with renditions prefetched, to the template context."""
+        context = super().get_context(request, *args, **kwargs)
+        context["gallery"] = self.gallery_images.select_related("image").prefetch_related("image__renditions")
+        return context
+
+    @property
+    def card_image(self):
+        """Return the first gallery item (for listing cards), or None; uses the prefetched gallery."""
+        items = list(self.gallery_images.all())
+        return items[0] if items else None
+
+
+class LettingPageGalleryImage(Orderable):
+    """One photo of a letting, in the order the editor chose, with its own alt text."""
+
+    page = ParentalKey(LettingPage, on_delete=models.CASCADE, related_name="gallery_images")
+    image = models.ForeignKey("wagtailimages.Image", on_delete=models.CASCADE, related_name="+")
+    alt_text = models.CharField(
+        max_length=255,
+        help_text="Describe the photo for people who cannot see it, such as 'Living room with a fireplace'.",
+    )
+    caption = models.CharField(max_length=255, blank=True)
+
+    panels = [FieldPanel("image"), FieldPanel("alt_text"), FieldPanel("caption")]
+
+    class Meta(Orderable.Meta):
+        """Names shown in the Wagtail admin."""
+
+        verbose_name = "photo"
+        verbose_name_plural = "photos"

@@ -1,0 +1,1 @@
+"""Profiles: one per user (a snippet), listed and shown by the profiles index page."""

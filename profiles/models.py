@@ -1,0 +1,110 @@
+"""User profiles (snippets) and the profiles index page that serves ``/profiles/<username>/``."""
+
+import logging
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import Http404
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+logger = logging.getLogger(__name__)
+
+
+class Profile(models.Model):
+    """A user's public profile: favourite city and whether the e-mail address may be shown."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="profile",
+        error_messages={"unique": "This user already has a profile."},
+    )
+    favorite_city = models.CharField("favourite city", max_length=64, blank=True)
+    show_email = models.BooleanField(
+        "show e-mail address on the public profile",
+        default=False,
+        help_text="Off by default: an address on a public page is harvested by spammers.",
+    )
+
+    panels = [
+        FieldPanel("user"),
+        MultiFieldPanel([FieldPanel("favorite_city"), FieldPanel("show_email")], heading="Public profile"),
+    ]
+
+    class Meta:
+        """Names shown in both admins."""
+
+        verbose_name = "profile"
+        verbose_name_plural = "profiles"
+
+    def __str__(self) -> str:
+        """Return the username, as the old site listed profiles."""
+        return self.user.username
+
+    @property
+    def username(self) -> str:
+        """Return the profile's username (a list column in the admins)."""
+        return self.user.username
+
+    @property
+    def full_name(self) -> str:
+        """Return the user's first and last name, or an empty string."""
+        return self.user.get_full_name()
+
+
+class ProfileIndexPage(RoutablePageMixin, Page):
+    """The profiles listing (``/profiles/``), which also serves each profile at ``/profiles/<username>/``."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count = 1
+    per_page = 24
+
+    class Meta:
+        """Names shown in the Wagtail admin."""
+
+        verbose_name = "profiles index"
+
+    @staticmethod
+    def profiles():
+        """Return every profile with its user, ordered by username."""
+        return Profile.objects.select_related("user").order_by("user__username")
+
+    def get_context(self, request, *args, **kwargs):
+        """Add the current page of profiles to the listing's context."""
+        context = super().get_context(request, *args, **kwargs)
+        context["profiles"] = Paginator(self.profiles(), self.per_page).get_page(request.GET.get("page"))
+        return context
+
+    @path("<str:username>/", name="profile")
+    def profile(self, request, username: str):
+        """Show one profile; an unknown username gives the site's 404 page."""
+        profile = self.profiles().filter(user__username=username).first()
+        if profile is None:
+            logger.info("No profile for username %r", username)
+            raise Http404("No profile has this username.")
+        return self.render(
+            request,
+            template="profiles/profile_page.html",
+            context_overrides={"profile": profile},
+        )
+
+    def profile_url(self, profile: Profile, request=None) -> str:
+        """Return the URL of a profile's page under this index."""
+        return self.get_url(request) + self.reverse_subpage("profile", args=[profile.user.username])
+
+    def get_sitemap_urls(self, request=None):
+        """List the index and every profile page in the sitemap."""
+        urls = super().get_sitemap_urls(request)
+        base = self.get_full_url(request)
+        for profile in self.profiles():
+            urls.append({"location": base + self.reverse_subpage("profile", args=[profile.user.username])})
+        return urls

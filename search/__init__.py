@@ -1,0 +1,1 @@
+"""Search: the public search page over lettings and profiles (``/search/?q=``)."""

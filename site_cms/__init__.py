@@ -1,0 +1,1 @@
+"""Orange County Lettings: the Wagtail project package (settings, URLs, WSGI, project templates)."""

@@ -1,0 +1,58 @@
+"""Helpers for data migrations that add pages to the tree without the live model's tree methods."""
+
+PATH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+STEP_LENGTH = 4
+
+
+def _path_step(number: int) -> str:
+    """Encode a child position (1-based) as django-treebeard's four-character base-36 step."""
+    digits = ""
+    while number:
+        number, remainder = divmod(number, len(PATH_ALPHABET))
+        digits = PATH_ALPHABET[remainder] + digits
+    return digits.rjust(STEP_LENGTH, "0")
+
+
+def add_child_page(apps, parent, app_label: str, model_name: str, *, title: str, slug: str, **fields):
+    """Create a live page of ``app_label.model_name`` as the last child of ``parent`` and return it.
+
+    Historical models in migrations lack treebeard's ``add_child``, so this writes the
+    materialised path, depth and URL path itself, as Wagtail's own project template does.
+    """
+    page_model = apps.get_model("wagtailcore", "Page")
+    content_type_model = apps.get_model("contenttypes", "ContentType")
+    locale_model = apps.get_model("wagtailcore", "Locale")
+    model = apps.get_model(app_label, model_name)
+
+    content_type, _created = content_type_model.objects.get_or_create(app_label=app_label, model=model_name.lower())
+    last_child = (
+        page_model.objects.filter(path__startswith=parent.path, depth=parent.depth + 1).order_by("-path").first()
+    )
+    position = int(last_child.path[-STEP_LENGTH:], 36) + 1 if last_child else 1
+    page = model.objects.create(
+        title=title,
+        draft_title=title,
+        slug=slug,
+        content_type=content_type,
+        path=parent.path + _path_step(position),
+        depth=parent.depth + 1,
+        numchild=0,
+        url_path=f"{parent.url_path}{slug}/",
+        live=True,
+        locale=locale_model.objects.get(pk=parent.locale_id),
+        **fields,
+    )
+    children = page_model.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
+    page_model.objects.filter(pk=parent.pk).update(numchild=children.count())
+    return page
+
+
+def remove_page(apps, app_label: str, model_name: str, slug: str) -> None:
+    """Delete the pages of ``app_label.model_name`` with ``slug`` and fix their parents' child counts."""
+    page_model = apps.get_model("wagtailcore", "Page")
+    for page in apps.get_model(app_label, model_name).objects.filter(slug=slug):
+        parent_path = page.path[:-STEP_LENGTH]
+        page_model.objects.filter(path__startswith=page.path).delete()
+        parent = page_model.objects.get(path=parent_path)
+        children = page_model.objects.filter(path__startswith=parent_path, depth=parent.depth + 1)
+        page_model.objects.filter(pk=parent.pk).update(numchild=children.count())

@@ -1,0 +1,10 @@
+"""Local development: debug on, SQLite by default, no environment variable required."""
+
+from . import environment
+from .base import *  # noqa: F403
+
+DEBUG = True
+# Local only: this key never signs anything that leaves the developer's machine.
+SECRET_KEY = environment.secret_key(required=False, fallback="django-insecure-local-development-only")
+ALLOWED_HOSTS = environment.allowed_hosts(["localhost", "127.0.0.1", "[::1]"])
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

@@ -1,0 +1,21 @@
+"""Test settings: fast password hashing, in-memory cache, media in a temporary folder.
+
+The database comes from ``DATABASE_URL`` like everywhere else, so the same suite runs on SQLite
+(the default) and on PostgreSQL.
+"""
+
+import tempfile
+
+from . import environment
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = environment.secret_key(required=False, fallback="test-only-secret-key")
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+MEDIA_ROOT = tempfile.mkdtemp(prefix="oc-lettings-test-media-")
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

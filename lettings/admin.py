@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.utils.text import slugify
 from wagtail.models import Page
 
-from .models import Address, LettingIndexPage, LettingPage
+from .models import NUMERIC_SLUG_MESSAGE, Address, LettingIndexPage, LettingPage
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class LettingAdminForm(forms.ModelForm):
         slug = cleaned_data.get("slug") or slugify(cleaned_data.get("title") or "", allow_unicode=True)
         if slug:
             if slug.isdigit():
-                self.add_error("slug", "A letting's slug cannot be only digits: such URLs are kept for old-site links.")
+                self.add_error("slug", NUMERIC_SLUG_MESSAGE)
             elif not Page._slug_is_available(slug, index, self.instance if self.instance.pk else None):
                 self.add_error("slug", f"The slug “{slug}” is already used by another letting.")
             else:

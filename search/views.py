@@ -10,10 +10,10 @@ operators and SQL-looking input are plain text and can never fail the page.
 
 import logging
 import re
-from urllib.parse import urlencode
 from dataclasses import dataclass
 from functools import reduce
 from operator import and_, or_
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Q

@@ -4,6 +4,8 @@ from . import environment
 from .environment import BASE_DIR
 
 PROJECT_DIR = BASE_DIR / "site_cms"
+# Production settings set this; commands that must not run there (demo data) check it.
+IS_PRODUCTION = False
 
 INSTALLED_APPS = [
     "home",

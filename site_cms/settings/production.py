@@ -4,6 +4,7 @@ from . import environment
 from .base import *  # noqa: F403
 
 DEBUG = False
+IS_PRODUCTION = True
 SECRET_KEY = environment.secret_key(required=True)
 ALLOWED_HOSTS = environment.allowed_hosts([])
 CSRF_TRUSTED_ORIGINS = environment.csrf_trusted_origins()

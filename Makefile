@@ -1,0 +1,60 @@
+# Orange County Lettings: the two commands of the README, and their helpers.
+# `make run` serves the demo site; `make test` runs lint, the migration check and the suite with coverage.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+COVERAGE_MIN ?= 90
+
+.PHONY: help run install install-dev migrate demo lint format migrations-check test test-suite clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: make PYTHON=python3.11 ...")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime-installed
+
+install: $(VENV)/.runtime-installed  ## Create the virtual environment with the runtime requirements
+
+install-dev: $(VENV)/.dev-installed  ## Add the development and test tools
+
+migrate: install  ## Migrate the local SQLite database
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate  ## Load the demo data (safe to run again)
+	$(BIN)/python manage.py load_demo_data
+
+run: demo  ## Serve the demo site on http://127.0.0.1:8000
+	@echo "Serving Orange County Lettings on http://$(HOST):$(PORT)/ (Wagtail admin /cms/, Django admin /admin/; Ctrl+C stops)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: install-dev  ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev  ## Apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: install-dev  ## Fail when a model change has no migration
+	DJANGO_SETTINGS_MODULE=site_cms.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+test-suite: install-dev  ## The test suite with branch coverage (fails under COVERAGE_MIN %)
+	$(BIN)/python -m pytest --cov --cov-report=term --cov-report=xml --cov-fail-under=$(COVERAGE_MIN)
+
+test: lint migrations-check test-suite  ## Everything CI checks
+
+clean:  ## Remove the virtual environment, the local database and build output
+	rm -rf $(VENV) db.sqlite3 media staticfiles .coverage coverage.xml htmlcov .pytest_cache .ruff_cache

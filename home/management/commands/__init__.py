@@ -1,0 +1,1 @@
+"""The home app's commands: load_demo_data."""

@@ -53,6 +53,7 @@ class Address(models.Model):
         max_length=2,
         choices=US_STATES,
         db_index=True,
+        error_messages={"invalid_choice": "%(value)r is not a US state code: use two capital letters, such as GA."},
         help_text="Two-letter US postal code, such as GA.",
     )
     zip_code = models.CharField(
@@ -107,13 +108,13 @@ class Address(models.Model):
         """Return the second line of the address: "city, state zip"."""
         return f"{self.city}, {self.state} {self.zip_code}"
 
-    def clean(self) -> None:
-        """Normalise the codes an editor may type in lower case."""
-        super().clean()
-        if self.country_iso_code:
-            self.country_iso_code = self.country_iso_code.strip().upper()
-        self.street = self.street.strip()
-        self.city = self.city.strip()
+    def clean_fields(self, exclude=None) -> None:
+        """Upper-case the state and country codes and trim names before the field rules check them."""
+        self.state = (self.state or "").strip().upper()
+        self.country_iso_code = (self.country_iso_code or "").strip().upper()
+        self.street = (self.street or "").strip()
+        self.city = (self.city or "").strip()
+        super().clean_fields(exclude=exclude)
 
 
 class LettingIndexPage(RoutablePageMixin, Page):

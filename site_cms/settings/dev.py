@@ -8,3 +8,5 @@ DEBUG = True
 SECRET_KEY = environment.secret_key(required=False, fallback="django-insecure-local-development-only")
 ALLOWED_HOSTS = environment.allowed_hosts(["localhost", "127.0.0.1", "[::1]"])
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Serve static files from the apps and static/ without collectstatic (whitenoise looks them up per request).
+WHITENOISE_AUTOREFRESH = True

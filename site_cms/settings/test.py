@@ -19,3 +19,5 @@ PASSWORD_HASHERS = [
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = tempfile.mkdtemp(prefix="oc-lettings-test-media-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Serve static files from the apps and static/ without collectstatic (whitenoise looks them up per request).
+WHITENOISE_AUTOREFRESH = True

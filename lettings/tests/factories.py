@@ -1,0 +1,60 @@
+"""Builders for addresses, letting pages and images, used by every app's tests."""
+
+from itertools import count
+
+from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
+
+from lettings.models import Address, LettingIndexPage, LettingPage, LettingPageGalleryImage
+
+_sequence = count(1)
+
+
+def make_address(**fields) -> Address:
+    """Save and return a valid address; ``fields`` override the defaults."""
+    number = next(_sequence)
+    values = {
+        "number": number % 9999 + 1,
+        "street": f"Test Street {number}",
+        "city": "Brunswick",
+        "state": "GA",
+        "zip_code": "31525",
+        "country_iso_code": "USA",
+    }
+    values.update(fields)
+    address = Address(**values)
+    address.full_clean()
+    address.save()
+    return address
+
+
+def make_image(title: str = "Test photo"):
+    """Save and return a small Wagtail image."""
+    image = get_image_model()(title=title, file=get_test_image_file(size=(1000, 700)))
+    image.save()
+    return image
+
+
+def make_letting(
+    index: LettingIndexPage | None = None,
+    *,
+    title: str | None = None,
+    address: Address | None = None,
+    photos: int = 0,
+    publish: bool = True,
+    **fields,
+) -> LettingPage:
+    """Add a letting page under the lettings index, with ``photos`` gallery images, published by default."""
+    index = index or LettingIndexPage.objects.get()
+    title = title or f"Letting {next(_sequence)}"
+    letting = LettingPage(title=title, address=address or make_address(), live=False, **fields)
+    index.add_child(instance=letting)
+    for position in range(photos):
+        LettingPageGalleryImage.objects.create(
+            page=letting, image=make_image(f"{title} photo {position}"), alt_text=f"{title} view {position}"
+        )
+    revision = letting.save_revision()
+    if publish:
+        revision.publish()
+    letting.refresh_from_db()
+    return letting

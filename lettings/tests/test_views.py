@@ -1,0 +1,170 @@
+"""What a visitor sees on the lettings listing and on a letting's page."""
+
+import pytest
+from bs4 import BeautifulSoup
+from wagtail.test.utils import WagtailTestUtils
+
+from lettings.models import LettingIndexPage
+
+from .factories import make_address, make_letting
+
+pytestmark = pytest.mark.django_db
+
+
+def soup(response) -> BeautifulSoup:
+    """Parse a response's HTML."""
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def card_titles(response) -> list[str]:
+    """Return the titles of the letting cards on a listing page, in order."""
+    return [title.get_text(strip=True) for title in soup(response).select(".card__title")]
+
+
+def test_empty_listing_says_so(client, lettings_index):
+    response = client.get("/lettings/")
+    assert response.status_code == 200
+    assert "No lettings are available." in response.text
+
+
+def test_listing_shows_live_lettings_with_city_and_state(client, lettings_index):
+    make_letting(lettings_index, title="Beach House", address=make_address(city="Newport News", state="VA"))
+    make_letting(lettings_index, title="Hidden Draft", publish=False)
+    response = client.get("/lettings/")
+    assert card_titles(response) == ["Beach House"]
+    card = soup(response).select_one(".card")
+    assert card.select_one(".card__meta").get_text(strip=True) == "Newport News, VA"
+    assert card.select_one("a")["href"] == "/lettings/beach-house/"
+
+
+def test_card_shows_a_lazy_responsive_photo_or_a_placeholder(client, lettings_index):
+    make_letting(lettings_index, title="A With Photo", photos=1)
+    make_letting(lettings_index, title="B Without Photo")
+    cards = soup(client.get("/lettings/")).select(".card")
+    image = cards[0].select_one("picture img")
+    assert image["loading"] == "lazy"
+    assert image["alt"] == "A With Photo view 0"
+    assert "480w" in cards[0].select_one("picture source[type='image/webp']")["srcset"]
+    assert "960w" in image["srcset"]
+    assert cards[1].select_one(".card__placeholder")["aria-label"] == "No photo yet"
+
+
+def test_listing_is_paginated(client, lettings_index):
+    for number in range(LettingIndexPage.per_page + 2):
+        make_letting(lettings_index, title=f"Letting {number:02d}")
+    first = client.get("/lettings/")
+    assert len(card_titles(first)) == LettingIndexPage.per_page
+    second = client.get("/lettings/?page=2")
+    assert card_titles(second) == ["Letting 12", "Letting 13"]
+    assert "Page 2 of 2" in second.text
+    # A page number that is not one still gives a normal page.
+    assert client.get("/lettings/?page=abc").status_code == 200
+    assert card_titles(client.get("/lettings/?page=999")) == ["Letting 12", "Letting 13"]
+
+
+def test_filters_by_state_and_city_and_pagination_keeps_them(client, lettings_index):
+    make_letting(lettings_index, title="Georgia One", address=make_address(city="Brunswick", state="GA"))
+    make_letting(lettings_index, title="Georgia Two", address=make_address(city="Savannah", state="GA"))
+    make_letting(lettings_index, title="Ohio", address=make_address(city="Willoughby", state="OH"))
+    assert card_titles(client.get("/lettings/?state=GA")) == ["Georgia One", "Georgia Two"]
+    assert card_titles(client.get("/lettings/?state=ga")) == ["Georgia One", "Georgia Two"]
+    assert card_titles(client.get("/lettings/?city=savannah")) == ["Georgia Two"]
+    assert card_titles(client.get("/lettings/?state=OH&city=Brunswick")) == []
+    assert "No lettings are available." in client.get("/lettings/?state=OH&city=Brunswick").text
+
+
+def test_unknown_state_filter_explains_and_lists_everything(client, lettings_index):
+    make_letting(lettings_index, title="Anywhere")
+    response = client.get("/lettings/?state=XX")
+    assert response.status_code == 200
+    assert "“XX” is not a US state code" in response.text
+    assert card_titles(response) == ["Anywhere"]
+
+
+def test_letting_page_shows_title_address_summary_body_and_gallery(client, lettings_index):
+    address = make_address(number=7217, street="Bedford Street", city="Brunswick", state="GA", zip_code="01234")
+    letting = make_letting(
+        lettings_index,
+        title="Green Haus",
+        address=address,
+        summary="A green house.",
+        body="<p>With a <b>hot tub</b>.</p>",
+        photos=2,
+    )
+    response = client.get(letting.url)
+    assert response.status_code == 200
+    page = soup(response)
+    assert page.select_one("h1").get_text(strip=True) == "Green Haus"
+    lines = [line.strip() for line in page.select_one("address").get_text("\n").splitlines() if line.strip()]
+    assert lines == ["7217 Bedford Street", "Brunswick, GA 01234", "USA"]
+    assert "A green house." in page.select_one(".lead").get_text()
+    assert page.select_one(".rich-text b").get_text() == "hot tub"
+    photos = page.select(".gallery img")
+    assert [photo["alt"] for photo in photos] == ["Green Haus view 0", "Green Haus view 1"]
+    assert all(photo["loading"] == "lazy" for photo in photos)
+
+
+def test_draft_letting_is_not_served(client, lettings_index):
+    letting = make_letting(lettings_index, title="Secret", publish=False)
+    assert client.get(f"/lettings/{letting.slug}/").status_code == 404
+
+
+def test_unknown_letting_gets_the_sites_404_page(client, lettings_index):
+    response = client.get("/lettings/no-such-place/")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+    assert 'class="skip-link"' in response.text
+
+
+def test_old_site_link_redirects_permanently(client, lettings_index):
+    letting = make_letting(lettings_index, title="Oceanview Retreat", legacy_id=2)
+    response = client.get("/lettings/2/")
+    assert response.status_code == 301
+    assert response["Location"] == "/lettings/oceanview-retreat/"
+    assert client.get("/lettings/3/").status_code == 404
+    letting.unpublish()
+    assert client.get("/lettings/2/").status_code == 404
+
+
+class TestPageRules(WagtailTestUtils):
+    """Where letting pages may live in the tree (Wagtail's own assertions)."""
+
+    def test_page_types(self, lettings_index, home_page):
+        from wagtail.test.utils import WagtailPageTestCase
+
+        from home.models import HomePage
+        from lettings.models import LettingPage
+        from profiles.models import ProfileIndexPage
+
+        case = WagtailPageTestCase()
+        case.assertCanCreateAt(LettingIndexPage, LettingPage)
+        case.assertCanNotCreateAt(HomePage, LettingPage)
+        case.assertCanNotCreateAt(ProfileIndexPage, LettingPage)
+        case.assertAllowedParentPageTypes(LettingPage, {LettingIndexPage})
+        case.assertAllowedSubpageTypes(LettingPage, set())
+        # One lettings index only: it exists, so no other can be added.
+        assert not LettingIndexPage.can_create_at(home_page)
+
+
+def listing_queries(client, django_assert_num_queries, url, expected):
+    """Render ``url`` once to warm renditions, then assert the query count of a second visit."""
+    assert client.get(url).status_code == 200
+    with django_assert_num_queries(expected):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("lettings", [5, 50])
+def test_listing_query_count_does_not_grow_with_lettings(client, lettings_index, django_assert_num_queries, lettings):
+    for number in range(lettings):
+        make_letting(lettings_index, title=f"Letting {number:03d}", photos=1 if number % 2 else 0)
+    listing_queries(client, django_assert_num_queries, "/lettings/", 10)
+    listing_queries(client, django_assert_num_queries, "/lettings/?state=GA&page=2", 10)
+
+
+@pytest.mark.parametrize("lettings", [5, 50])
+def test_letting_page_query_count_does_not_grow_with_lettings(
+    client, lettings_index, django_assert_num_queries, lettings
+):
+    for number in range(lettings):
+        make_letting(lettings_index, title=f"Letting {number:03d}", photos=2)
+    listing_queries(client, django_assert_num_queries, "/lettings/letting-001/", 11)

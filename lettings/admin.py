@@ -31,7 +31,7 @@ class AddressAdmin(admin.ModelAdmin):
 class LettingAdminForm(forms.ModelForm):
     """The letting form of the Django admin: plain text areas, and a slug checked against the tree."""
 
-    live = forms.BooleanField(required=False, initial=True, label="Published", help_text="Shown on the public site.")
+    publish = forms.BooleanField(required=False, initial=True, label="Published", help_text="Shown on the public site.")
 
     class Meta:
         """Only the letting's own fields: the page tree fields are managed by Wagtail."""
@@ -49,7 +49,7 @@ class LettingAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
         if self.instance.pk:
-            self.initial["live"] = self.instance.live
+            self.initial["publish"] = self.instance.live
 
     def clean(self):
         """Check that the lettings index exists and that the slug is free and not only digits."""
@@ -93,7 +93,7 @@ class LettingPageAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         """Add a new letting under the lettings index, then save a revision and publish or unpublish it."""
-        publish = form.cleaned_data["live"]
+        publish = form.cleaned_data["publish"]
         was_live = change and obj.live
         if change:
             obj.save()

@@ -1,0 +1,183 @@
+"""The superuser's raw CRUD on addresses and lettings in the Django admin (``/admin/``)."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from lettings.models import Address, LettingPage
+
+from .factories import make_address, make_letting
+
+pytestmark = pytest.mark.django_db
+
+
+def fixtree_report() -> str:
+    """Return what ``manage.py fixtree`` says about the page tree."""
+    output = io.StringIO()
+    call_command("fixtree", stdout=output)
+    return output.getvalue()
+
+
+def letting_data(address: Address, **fields) -> dict:
+    """Return the POST data of the Django admin's letting form."""
+    data = {
+        "title": "Admin Letting",
+        "slug": "",
+        "address": address.pk,
+        "summary": "Made in the Django admin.",
+        "body": "<p>Raw body.</p>",
+        "legacy_id": "",
+        "publish": "on",
+    }
+    data.update(fields)
+    return data
+
+
+def test_model_list_shows_plural_names(client, superuser):
+    client.force_login(superuser)
+    response = client.get(reverse("admin:index"))
+    for name in ("Addresses", "Lettings", "Profiles", "Users"):
+        assert f">{name}<" in response.text
+    assert "Addresss" not in response.text
+
+
+def test_address_crud(client, superuser):
+    client.force_login(superuser)
+    add = client.post(
+        reverse("admin:lettings_address_add"),
+        {
+            "number": 4,
+            "street": "Military Street",
+            "city": "Willoughby",
+            "state": "OH",
+            "zip_code": "04094",
+            "country_iso_code": "USA",
+        },
+    )
+    assert add.status_code == 302
+    address = Address.objects.get(street="Military Street")
+    assert address.zip_code == "04094"
+    listing = client.get(reverse("admin:lettings_address_changelist"), {"q": "willoughby"})
+    assert "4 Military Street" in listing.text
+    change = client.post(
+        reverse("admin:lettings_address_change", args=[address.pk]),
+        {
+            "number": 5,
+            "street": "Military Street",
+            "city": "Willoughby",
+            "state": "OH",
+            "zip_code": "04094",
+            "country_iso_code": "USA",
+        },
+    )
+    assert change.status_code == 302
+    address.refresh_from_db()
+    assert address.number == 5
+    client.post(reverse("admin:lettings_address_delete", args=[address.pk]), {"post": "yes"})
+    assert not Address.objects.filter(pk=address.pk).exists()
+
+
+def test_bad_address_values_show_errors_and_save_nothing(client, superuser):
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:lettings_address_add"),
+        {
+            "number": 0,
+            "street": "Bad Street",
+            "city": "X",
+            "state": "XYZ",
+            "zip_code": "123456",
+            "country_iso_code": "US",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert set(errors) == {"number", "state", "zip_code", "country_iso_code"}
+    assert not Address.objects.filter(street="Bad Street").exists()
+
+
+def test_letting_created_in_the_django_admin_is_a_live_page_under_the_index(client, superuser, lettings_index):
+    client.force_login(superuser)
+    address = make_address(city="Brunswick")
+    response = client.post(reverse("admin:lettings_lettingpage_add"), letting_data(address, legacy_id="77"))
+    assert response.status_code == 302
+    letting = LettingPage.objects.get(title="Admin Letting")
+    assert letting.get_parent().pk == lettings_index.pk
+    assert letting.live
+    assert letting.revisions.count() == 1
+    assert "No problems found" in fixtree_report()
+    client.logout()
+    assert "Made in the Django admin." in client.get("/lettings/admin-letting/").text
+    assert client.get("/lettings/77/")["Location"] == "/lettings/admin-letting/"
+
+
+def test_letting_changed_and_unpublished_then_deleted_in_the_django_admin(client, superuser, lettings_index):
+    letting = make_letting(lettings_index, title="Old Title")
+    client.force_login(superuser)
+    url = reverse("admin:lettings_lettingpage_change", args=[letting.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, letting_data(letting.address, title="New Title", slug=letting.slug, publish=""))
+    assert response.status_code == 302
+    letting.refresh_from_db()
+    assert letting.title == "New Title"
+    assert not letting.live
+    assert client.get(f"/lettings/{letting.slug}/").status_code == 404
+
+    response = client.post(reverse("admin:lettings_lettingpage_delete", args=[letting.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not LettingPage.objects.filter(pk=letting.pk).exists()
+    assert Address.objects.filter(pk=letting.address_id).exists()
+    assert "No problems found" in fixtree_report()
+
+
+def test_bulk_delete_keeps_the_tree_valid(client, superuser, lettings_index):
+    lettings = [make_letting(lettings_index) for _ in range(3)]
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:lettings_lettingpage_changelist"),
+        {"action": "delete_selected", "_selected_action": [page.pk for page in lettings[:2]], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert list(LettingPage.objects.all()) == [lettings[2]]
+    lettings_index.refresh_from_db()
+    assert lettings_index.numchild == 1
+    assert "No problems found" in fixtree_report()
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"slug": "123"}, "slug", "only digits"),
+        ({"title": "Taken", "slug": "taken"}, "slug", "already used"),
+        ({"title": ""}, "title", "required"),
+    ],
+)
+def test_letting_form_errors_save_nothing(client, superuser, lettings_index, fields, field, message):
+    make_letting(lettings_index, title="Taken")
+    client.force_login(superuser)
+    before = LettingPage.objects.count()
+    response = client.post(reverse("admin:lettings_lettingpage_add"), letting_data(make_address(), **fields))
+    assert response.status_code == 200
+    assert message in " ".join(response.context["adminform"].form.errors[field])
+    assert LettingPage.objects.count() == before
+
+
+def test_address_of_a_letting_is_protected_in_the_django_admin(client, superuser, lettings_index):
+    letting = make_letting(lettings_index)
+    client.force_login(superuser)
+    response = client.post(reverse("admin:lettings_address_delete", args=[letting.address_id]), {"post": "yes"})
+    assert response.status_code == 200
+    assert "Cannot delete address" in response.text
+    assert Address.objects.filter(pk=letting.address_id).exists()
+
+
+def test_editor_gets_the_login_page_and_no_data(client, editor, lettings_index):
+    make_letting(lettings_index, title="Private Data")
+    client.force_login(editor)
+    for url in (reverse("admin:index"), reverse("admin:lettings_lettingpage_changelist")):
+        response = client.get(url, follow=True)
+        assert response.redirect_chain[-1][0].startswith(reverse("admin:login"))
+        assert "Private Data" not in response.text
+        assert "not authorized" in response.text

@@ -1,0 +1,106 @@
+"""The public search page: what it finds, and that no input can break it."""
+
+import pytest
+from bs4 import BeautifulSoup
+
+from lettings.tests.factories import make_address, make_letting
+from profiles.tests.factories import make_profile
+from search.views import MAX_TERMS, search_terms
+
+pytestmark = pytest.mark.django_db
+
+
+def result_titles(response) -> list[str]:
+    """Return the titles of the search results, in order."""
+    return [
+        title.get_text(strip=True)
+        for title in BeautifulSoup(response.content, "html.parser").select(".search-results h2")
+    ]
+
+
+@pytest.fixture
+def content(lettings_index, profiles_index):
+    """Two lettings, a draft and two profiles to search."""
+    make_letting(
+        lettings_index,
+        title="Green Haus",
+        address=make_address(street="Bedford Street", city="Brunswick", state="GA", zip_code="31525"),
+        summary="Hot tub under the stars.",
+    )
+    make_letting(
+        lettings_index,
+        title="Oceanview Retreat",
+        address=make_address(street="Military Street", city="Willoughby", state="OH", zip_code="04094"),
+    )
+    make_letting(lettings_index, title="Hidden Brunswick Draft", publish=False)
+    make_profile("AirWow", first_name="Ada", last_name="Paul", favorite_city="Brunswick")
+    make_profile("DavWin", first_name="Cassandra", last_name="Grahm", favorite_city="Barcelona")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Brunswick", ["Green Haus", "AirWow"]),
+        ("brun", ["Green Haus", "AirWow"]),
+        ("Bedford", ["Green Haus"]),
+        ("31525", ["Green Haus"]),
+        ("04094", ["Oceanview Retreat"]),
+        ("OH", ["Oceanview Retreat"]),
+        ("hot tub", ["Green Haus"]),
+        ("oceanview", ["Oceanview Retreat"]),
+        ("cassandra", ["DavWin"]),
+        ("grahm", ["DavWin"]),
+        ("airwow", ["AirWow"]),
+        ("barcelona", ["DavWin"]),
+        ("Brunswick Ada", ["AirWow"]),
+        ("nowhere", []),
+    ],
+)
+def test_search_finds_lettings_and_profiles(client, content, query, expected):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    assert result_titles(response) == expected
+
+
+def test_results_link_to_the_pages(client, content):
+    soup = BeautifulSoup(client.get("/search/", {"q": "brunswick"}).content, "html.parser")
+    links = [link["href"] for link in soup.select(".search-results h2 a")]
+    assert links == ["/lettings/green-haus/", "/profiles/AirWow/"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "x" * 500,
+        "Brünswick ☀️ 東京",
+        '"quoted',
+        "' OR 1=1; DROP TABLE lettings_address; --",
+        "%_\\",
+        "a AND (b OR c) NOT d*",
+        "\x00",
+    ],
+)
+def test_any_query_gives_a_normal_page(client, content, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    assert "<h1>Search</h1>" in response.text
+
+
+def test_many_words_are_capped():
+    assert len(search_terms(" ".join(["word"] * 50))) == MAX_TERMS
+
+
+def test_results_are_paginated(client, lettings_index, profiles_index):
+    for number in range(8):
+        make_letting(lettings_index, title=f"Lake House {number}", address=make_address(city="Lakeville"))
+    for number in range(5):
+        make_profile(f"lakefan{number}", favorite_city="Lakeville")
+    first = client.get("/search/", {"q": "lakeville"})
+    assert len(result_titles(first)) == 10
+    assert "13 results" in first.text
+    assert 'href="?q=lakeville&amp;page=2"' in first.text
+    second = client.get("/search/", {"q": "lakeville", "page": 2})
+    assert result_titles(second) == ["lakefan2", "lakefan3", "lakefan4"]
+    assert client.get("/search/", {"q": "lakeville", "page": "zzz"}).status_code == 200

@@ -1,0 +1,79 @@
+"""Project-wide behaviour: error pages, robots.txt, sitemap, settings."""
+
+import importlib
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.test import RequestFactory
+
+from lettings.tests.factories import make_letting
+from profiles.tests.factories import make_profile
+from site_cms import views
+
+pytestmark = pytest.mark.django_db
+
+
+def test_404_page_is_in_the_sites_look(client, home_page):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+    assert "/static/css/site.css" in response.text
+
+
+def test_500_page_renders_while_the_database_is_down(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the 500 page must not touch the database")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+    response = views.server_error(RequestFactory().get("/broken/"))
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+    assert "/static/css/site.css" in response.content.decode()
+
+
+def test_a_crashing_view_gets_the_500_page(client, home_page, monkeypatch):
+    from home.models import HomePage
+
+    def explode(self, request, *args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(HomePage, "get_context", explode)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.text
+
+
+def test_robots_txt(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Disallow: /admin/" in response.text
+    assert "Disallow: /cms/" in response.text
+    assert "Sitemap: http://testserver/sitemap.xml" in response.text
+
+
+def test_sitemap_lists_pages_lettings_and_profiles(client, lettings_index, profiles_index):
+    make_letting(lettings_index, title="Mapped")
+    make_letting(lettings_index, title="Draft Only", publish=False)
+    make_profile("mapper")
+    xml = client.get("/sitemap.xml").text
+    for path in ("/lettings/", "/lettings/mapped/", "/profiles/", "/profiles/mapper/"):
+        assert f"<loc>http://localhost{path}</loc>" in xml
+    assert "draft-only" not in xml
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY is not set"):
+        importlib.reload(importlib.import_module("site_cms.settings.production"))
+
+
+def test_production_settings_take_the_environment(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 50)
+    monkeypatch.setenv("ALLOWED_HOSTS", "example.com,www.example.com")
+    production = importlib.reload(importlib.import_module("site_cms.settings.production"))
+    assert production.SECRET_KEY == "x" * 50
+    assert production.ALLOWED_HOSTS == ["example.com", "www.example.com"]
+    assert production.DEBUG is False
+    assert production.IS_PRODUCTION is True

@@ -37,6 +37,11 @@ DEMO_STAFF = (
     {"username": "editor", "first_name": "Eddie", "last_name": "Editor", "group": EDITORS},
     {"username": "moderator", "first_name": "Mona", "last_name": "Moderator", "group": MODERATORS},
 )
+INTROS = {
+    "home": "<p>Holiday homes across the United States, from desert hideaways to lakeside retreats.</p>",
+    "lettings": "<p>Every home we let, with its address and photos. Filter by state or city.</p>",
+    "profiles": "<p>The people who stay with us, and the cities they love.</p>",
+}
 PHOTO_COLOURS = ("#c2410c", "#0f766e", "#1d4ed8", "#7c3aed", "#b45309", "#be123c")
 
 
@@ -108,6 +113,7 @@ class DemoDataLoader:
         self._load_profiles(users)
         self._load_lettings(index)
         self._load_staff()
+        self._load_intros(index)
         return self.report
 
     def _load_users(self) -> dict:
@@ -166,7 +172,10 @@ class DemoDataLoader:
                 title=record["title"],
                 address=address,
                 summary=record["summary"],
-                body=f"<p>{record['summary']}</p>",
+                body=(
+                    f"<p>{record['title']} comes from our original catalogue. "
+                    "Get in touch to check that it is free on the dates you want.</p>"
+                ),
                 legacy_id=record["legacy_id"],
                 live=False,
             )
@@ -202,3 +211,15 @@ class DemoDataLoader:
             user.groups.add(Group.objects.get(name=record["group"]))
             self.report.count("users")
             self.report.logins.append((username, password, record["group"].lower().rstrip("s")))
+
+    def _load_intros(self, index: LettingIndexPage) -> None:
+        """Give the home page and both listings an introduction where they have none yet."""
+        from home.models import HomePage
+        from profiles.models import ProfileIndexPage
+
+        pages = {"home": HomePage.objects.first(), "lettings": index, "profiles": ProfileIndexPage.objects.first()}
+        for key, page in pages.items():
+            if page is not None and not page.intro:
+                page.intro = INTROS[key]
+                page.save_revision(log_action=True).publish()
+                self.report.count("introductions")

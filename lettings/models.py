@@ -69,6 +69,14 @@ class Address(models.Model):
         validators=[COUNTRY_CODE_VALIDATOR],
         help_text="ISO 3166-1 alpha-3 code, such as USA.",
     )
+    legacy_id = models.PositiveIntegerField(
+        "old-site id",
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="The id this address had on the old site (set by the import).",
+    )
 
     panels = [
         MultiFieldPanel(

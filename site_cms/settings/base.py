@@ -12,6 +12,7 @@ INSTALLED_APPS = [
     "lettings",
     "profiles",
     "search",
+    "legacy",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -124,6 +125,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         app: {"handlers": ["console"], "level": environment.log_level(), "propagate": False}
-        for app in ("home", "lettings", "profiles", "search", "site_cms")
+        for app in ("home", "lettings", "profiles", "search", "legacy", "site_cms")
     },
 }

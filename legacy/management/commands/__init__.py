@@ -1,0 +1,1 @@
+"""The legacy app's commands: import_legacy."""

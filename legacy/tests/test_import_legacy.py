@@ -1,0 +1,282 @@
+"""``manage.py import_legacy``: the real old database, both layouts, re-runs, conflicts and bad input."""
+
+import io
+import os
+import re
+import sqlite3
+from datetime import UTC
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.utils.dateparse import parse_datetime
+from django.utils.timezone import make_aware
+
+from legacy.importer import LegacyImport
+from lettings.models import Address, LettingPage
+from profiles.models import Profile
+
+from .builders import ADDRESSES, LETTINGS, USERS, build_legacy_db
+
+pytestmark = pytest.mark.django_db
+
+# shared/ lies beside the checkout (for developers and CI); LEGACY_DATABASE may point elsewhere.
+REAL_DATABASE = Path(
+    os.environ.get(
+        "LEGACY_DATABASE", Path(__file__).resolve().parents[3] / "shared" / "legacy" / "oc-lettings-site.sqlite3"
+    )
+)
+
+
+def run(*args) -> str:
+    """Run the import and return what it printed."""
+    output = io.StringIO()
+    call_command("import_legacy", *map(str, args), stdout=output)
+    return output.getvalue()
+
+
+def snapshot() -> dict:
+    """Return every value the import can write."""
+    return {
+        "users": list(get_user_model().objects.order_by("username").values()),
+        "profiles": list(Profile.objects.order_by("pk").values()),
+        "addresses": list(Address.objects.order_by("pk").values()),
+        "lettings": list(LettingPage.objects.order_by("pk").values("pk", "title", "address_id", "legacy_id", "live")),
+    }
+
+
+def refused(*args) -> str:
+    """Run an import that must fail with exit status 1, check it wrote nothing, and return its message."""
+    before = snapshot()
+    with pytest.raises(CommandError) as raised:
+        run(*args)
+    assert raised.value.returncode == 1
+    assert snapshot() == before
+    return str(raised.value)
+
+
+def source_rows(path: Path, query: str) -> list[sqlite3.Row]:
+    """Return rows of the source database."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    connection.row_factory = sqlite3.Row
+    try:
+        return connection.execute(query).fetchall()
+    finally:
+        connection.close()
+
+
+def as_utc(value):
+    """Return an old-site timestamp as the aware datetime the import must store."""
+    return None if value is None else make_aware(parse_datetime(value), UTC)
+
+
+def test_real_database_arrives_whole_and_equal(client, lettings_index):
+    assert REAL_DATABASE.is_file(), f"The old site's database is not at {REAL_DATABASE}: set LEGACY_DATABASE."
+    run(REAL_DATABASE)
+    assert (LettingPage.objects.live().count(), Address.objects.count()) == (6, 6)
+    assert (get_user_model().objects.count(), Profile.objects.count()) == (5, 4)
+    for row in source_rows(REAL_DATABASE, "SELECT * FROM auth_user"):
+        user = get_user_model().objects.get(username=row["username"])
+        assert user.password == row["password"]
+        assert (user.first_name, user.last_name, user.email) == (row["first_name"], row["last_name"], row["email"])
+        assert (user.is_active, user.is_staff, user.is_superuser) == (
+            bool(row["is_active"]),
+            bool(row["is_staff"]),
+            bool(row["is_superuser"]),
+        )
+        assert user.date_joined == as_utc(row["date_joined"])
+        assert user.last_login == as_utc(row["last_login"])
+    for row in source_rows(
+        REAL_DATABASE,
+        "SELECT p.favorite_city, u.username FROM oc_lettings_site_profile p JOIN auth_user u ON u.id = p.user_id",
+    ):
+        assert Profile.objects.get(user__username=row["username"]).favorite_city == row["favorite_city"]
+    for row in source_rows(REAL_DATABASE, "SELECT * FROM oc_lettings_site_address"):
+        address = Address.objects.get(legacy_id=row["id"])
+        assert (address.number, address.street, address.city, address.state) == (
+            row["number"],
+            row["street"],
+            row["city"],
+            row["state"],
+        )
+        assert address.zip_code == f"{row['zip_code']:05d}"
+        assert address.country_iso_code == row["country_iso_code"]
+    for row in source_rows(REAL_DATABASE, "SELECT * FROM oc_lettings_site_letting"):
+        letting = LettingPage.objects.get(legacy_id=row["id"])
+        assert letting.title == row["title"]
+        assert letting.address.legacy_id == row["address_id"]
+        assert letting.live
+        assert client.get(f"/lettings/{row['id']}/")["Location"] == letting.url
+    assert client.login(username="admin", password="Abc1234!")
+
+
+@pytest.mark.parametrize("layout", ["monolithic", "split"])
+def test_both_layouts_import(tmp_path, lettings_index, layout):
+    output = run(build_legacy_db(tmp_path / "old.sqlite3", layout))
+    assert f"({layout} layout)" in output
+    assert LettingPage.objects.get(legacy_id=2).address.zip_code == "02134"
+    assert Profile.objects.get(user__username="guest").favorite_city == "Berlin"
+    assert get_user_model().objects.get(username="boss").is_superuser
+
+
+def test_second_run_changes_nothing_and_says_so(tmp_path, lettings_index):
+    database = build_legacy_db(tmp_path / "old.sqlite3")
+    run(database)
+    before = snapshot()
+    output = run(database)
+    assert "Nothing to import" in output
+    assert re.search(r"lettings\s+0\s+2\s+0\s+0\s+0", output)
+    assert snapshot() == before
+
+
+def test_conflicts_are_reported_and_left_alone_unless_update(tmp_path, lettings_index):
+    database = build_legacy_db(tmp_path / "old.sqlite3")
+    run(database)
+    get_user_model().objects.filter(username="guest").update(email="changed@example.com")
+    Address.objects.filter(legacy_id=1).update(city="Savannah")
+    output = run(database)
+    assert "Conflict, left alone" in output
+    assert "email: site has 'changed@example.com', old site has 'gus@example.com'" in output
+    assert get_user_model().objects.get(username="guest").email == "changed@example.com"
+    assert Address.objects.get(legacy_id=1).city == "Savannah"
+
+    output = run(database, "--update")
+    assert get_user_model().objects.get(username="guest").email == "gus@example.com"
+    assert Address.objects.get(legacy_id=1).city == "Brunswick"
+    assert re.search(r"addresses\s+0\s+1\s+1\s+0\s+0", output)
+
+
+def test_letting_title_conflict_is_updated_and_republished(tmp_path, lettings_index):
+    database = build_legacy_db(tmp_path / "old.sqlite3")
+    run(database)
+    letting = LettingPage.objects.get(legacy_id=1)
+    letting.title = "Renamed"
+    letting.save_revision().publish()
+    run(database, "--update")
+    letting.refresh_from_db()
+    assert letting.title == "Green Haus"
+    assert letting.live
+
+
+def test_dry_run_writes_nothing(tmp_path, lettings_index):
+    before = snapshot()
+    output = run(build_legacy_db(tmp_path / "old.sqlite3"), "--dry-run")
+    assert "would be handled" in output
+    assert "Dry run: nothing was written." in output
+    assert snapshot() == before
+
+
+def test_missing_file(tmp_path, lettings_index):
+    assert "no such file" in refused(tmp_path / "missing.sqlite3")
+
+
+def test_file_that_is_not_sqlite(tmp_path, lettings_index):
+    text = tmp_path / "notes.sqlite3"
+    text.write_text("hello, this is not a database" * 100)
+    assert "is not an SQLite database" in refused(text)
+
+
+def test_empty_database_names_the_expected_tables(tmp_path, lettings_index):
+    empty = tmp_path / "empty.sqlite3"
+    sqlite3.connect(empty).close()
+    message = refused(empty)
+    assert "it has none of them" in message
+    assert "lettings_address, lettings_letting, profiles_profile, auth_user (split layout)" in message
+    assert "oc_lettings_site_address" in message
+
+
+def test_half_migrated_database(tmp_path, lettings_index):
+    half = build_legacy_db(tmp_path / "half.sqlite3", skip_tables=("profiles_profile",))
+    assert "it has auth_user, lettings_address, lettings_letting only" in refused(half)
+
+
+def test_table_missing_a_column(tmp_path, lettings_index):
+    database = tmp_path / "columns.sqlite3"
+    build_legacy_db(database)
+    connection = sqlite3.connect(database)
+    with connection:
+        connection.execute("ALTER TABLE lettings_address DROP COLUMN zip_code")
+    connection.close()
+    assert "table lettings_address lacks the column(s) zip_code" in refused(database)
+
+
+@pytest.mark.parametrize(
+    ("addresses", "lettings", "expected"),
+    [
+        (
+            [(1, 7217, "Bedford Street", "Brunswick", "GAX", 31525, "USA"), ADDRESSES[1]],
+            LETTINGS,
+            "lettings_address row id=1: state:",
+        ),
+        (
+            [(1, 7217, "Bedford Street", "Brunswick", "GA", 123456, "USA"), ADDRESSES[1]],
+            LETTINGS,
+            "lettings_address row id=1: zip_code:",
+        ),
+        (
+            [(1, 0, "Bedford Street", "Brunswick", "GA", 31525, "USA"), ADDRESSES[1]],
+            LETTINGS,
+            "lettings_address row id=1: number: The street number must be at least 1.",
+        ),
+        (
+            ADDRESSES,
+            [(1, "Green Haus", 1), (2, "Lost", 99)],
+            "lettings_letting row id=2: address 99 is missing from lettings_address",
+        ),
+        (
+            ADDRESSES,
+            [(1, "Green Haus", 1), (2, "Twin", 1)],
+            "lettings_letting row id=2: address 1 already belongs to another letting",
+        ),
+        (ADDRESSES, [(1, "x" * 256, 1)], "lettings_letting row id=1: title: must be 1 to 255 characters"),
+    ],
+)
+def test_rows_that_break_the_rules_are_named(tmp_path, lettings_index, addresses, lettings, expected):
+    database = build_legacy_db(tmp_path / "bad.sqlite3", addresses=addresses, lettings=lettings)
+    message = refused(database)
+    assert "Import refused, nothing was written" in message
+    assert expected in message
+
+
+def test_profile_of_a_missing_user_is_named(tmp_path, lettings_index):
+    database = build_legacy_db(tmp_path / "bad.sqlite3", profiles=[(7, "Rome", 42)])
+    assert "profiles_profile row id=7: user 42 is missing or rejected" in refused(database)
+
+
+def test_bad_user_row_is_named(tmp_path, lettings_index):
+    users = [USERS[0], (2, "hash", None, 0, "bad name!", "", "not-an-email", 0, 1, "2020-06-14 09:44:05", "")]
+    message = refused(build_legacy_db(tmp_path / "bad.sqlite3", users=users, profiles=[]))
+    assert "auth_user row id=2: username:" in message
+    assert "email:" in message
+
+
+def test_both_layouts_holding_lettings_is_ambiguous(tmp_path, lettings_index):
+    database = build_legacy_db(tmp_path / "both.sqlite3", "split")
+    monolithic = build_legacy_db(tmp_path / "mono.sqlite3", "monolithic")
+    connection = sqlite3.connect(database)
+    with connection:
+        connection.execute(f"ATTACH DATABASE '{monolithic}' AS mono")
+        for table in ("oc_lettings_site_address", "oc_lettings_site_letting", "oc_lettings_site_profile"):
+            connection.execute(f"CREATE TABLE {table} AS SELECT * FROM mono.{table}")
+    connection.close()
+    assert "holds lettings in both layouts" in refused(database)
+
+
+def test_failure_midway_rolls_everything_back(tmp_path, lettings_index, monkeypatch):
+    calls = []
+    original = LegacyImport._write_letting
+
+    def fail_on_second(self, step, address):
+        calls.append(step)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return original(self, step, address)
+
+    monkeypatch.setattr(LegacyImport, "_write_letting", fail_on_second)
+    message = refused(build_legacy_db(tmp_path / "old.sqlite3"))
+    assert "rolled back" in message
+    assert "disk full" in message
+    assert len(calls) == 2
+    assert not get_user_model().objects.exists()
+    assert not Address.objects.exists()

@@ -1,9 +1,38 @@
-"""Project-wide views: robots.txt and the error pages' handlers."""
+"""Project-wide views: health checks, robots.txt, the 500 handler and the Sentry check."""
 
-from django.http import HttpResponse, HttpResponseServerError
+import logging
+
+from django.contrib.auth.decorators import user_passes_test
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Answer 200 when the database answers a query, 503 when it does not (for Heroku and monitors)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        logger.warning("Health check: the database is unavailable (%s)", error.__class__.__name__)
+        # Drop the broken connection so the next request opens a new one.
+        connection.close()
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@never_cache
+@require_GET
+def liveness(request):
+    """Answer 200 without touching the database: the cheapest request through the Django stack."""
+    return JsonResponse({"status": "ok"})
 
 
 @require_GET
@@ -21,3 +50,10 @@ def server_error(request):
     It must render while the database is down, so the template gets an empty context.
     """
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+@never_cache
+@user_passes_test(lambda user: user.is_superuser, login_url="admin:login")
+def sentry_check(request):
+    """Fail on purpose, for a superuser checking that errors reach Sentry (and that no personal data does)."""
+    raise RuntimeError(f"Sentry check requested by {request.user.email or request.user.get_username()}")

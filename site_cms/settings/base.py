@@ -1,5 +1,7 @@
 """Settings shared by every environment; the environment itself is read in ``environment.py``."""
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+
 from . import environment
 from .environment import BASE_DIR
 
@@ -8,6 +10,7 @@ PROJECT_DIR = BASE_DIR / "site_cms"
 IS_PRODUCTION = False
 
 INSTALLED_APPS = [
+    "site_cms.apps.SiteConfig",
     "home",
     "lettings",
     "profiles",
@@ -35,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.sitemaps",
     "django.contrib.staticfiles",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -46,6 +50,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -88,10 +93,12 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
 ]
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = environment.static_root(BASE_DIR / "staticfiles")
 STATIC_URL = "/static/"
-MEDIA_ROOT = BASE_DIR / "media"
+MEDIA_ROOT = environment.media_root(BASE_DIR / "media")
 MEDIA_URL = "/media/"
+# Uploaded media are served by Django only where no object store serves them (local use).
+SERVE_MEDIA = True
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -113,6 +120,35 @@ WAGTAILEMBEDS_FINDERS = []
 
 LOGIN_URL = "wagtailadmin_login"
 
+CACHES = {
+    "default": environment.cache_config(None, key_prefix="oc"),
+    "renditions": environment.cache_config(None, key_prefix="oc-renditions"),
+}
+
+# Same origin for everything: no third-party script, font or image on any public or admin page.
+# Inline styles are allowed because the Wagtail admin sets style attributes from its scripts.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+# Wagtail's live preview shows the page in a same-origin frame, so SAMEORIGIN rather than DENY.
+X_FRAME_OPTIONS = "SAMEORIGIN"
+SILENCED_SYSTEM_CHECKS = ["security.W019"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -120,7 +156,7 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stdout"},
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
@@ -128,3 +164,5 @@ LOGGING = {
         for app in ("home", "lettings", "profiles", "search", "legacy", "site_cms")
     },
 }
+
+SENTRY_OPTIONS = environment.sentry_options()

@@ -1,0 +1,196 @@
+"""Real local servers for the production tests: the start script, a cuttable TCP proxy, a Sentry receiver."""
+
+import gzip
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_http(url: str, timeout: float = 30.0, process: subprocess.Popen | None = None) -> float:
+    """Wait until ``url`` answers 200; return the seconds waited. Fail early if ``process`` died."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server exited with status {process.returncode} before answering {url}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return time.monotonic() - started
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"{url} did not answer 200 within {timeout} s")
+
+
+def project_env(**overrides: str) -> dict[str, str]:
+    """Return an environment for a project command: the venv first on PATH, no inherited Django settings."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "SENTRY", "DSN"))}
+    env.pop("DATABASE_URL", None)
+    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
+    env.update(overrides)
+    return env
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """Run ``manage.py`` with ``env``; raise with its output if it fails."""
+    result = subprocess.run(
+        [str(VENV_BIN / "python"), "manage.py", *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+class TcpProxy:
+    """Forwards 127.0.0.1:port to an upstream address; ``cut()`` drops and refuses connections until ``restore()``."""
+
+    def __init__(self, upstream: tuple[str, int]):
+        """Listen on a free port; nothing is forwarded until :meth:`start`."""
+        self.upstream = upstream
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.is_cut = False
+        self.open_sockets: set[socket.socket] = set()
+        self.lock = threading.Lock()
+
+    def start(self) -> "TcpProxy":
+        """Accept connections in a background thread."""
+        threading.Thread(target=self._accept, daemon=True).start()
+        return self
+
+    def _accept(self) -> None:
+        """Accept clients; while cut, close them at once."""
+        while True:
+            try:
+                client, _address = self.listener.accept()
+            except OSError:
+                return
+            if self.is_cut:
+                client.close()
+                continue
+            try:
+                upstream = socket.create_connection(self.upstream, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            with self.lock:
+                self.open_sockets.update((client, upstream))
+            for source, target in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
+
+    def _pump(self, source: socket.socket, target: socket.socket) -> None:
+        """Copy bytes one way until either side closes."""
+        try:
+            while chunk := source.recv(65536):
+                target.sendall(chunk)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, target):
+                self._close(sock)
+
+    def _close(self, sock: socket.socket) -> None:
+        """Close a socket and forget it."""
+        with self.lock:
+            self.open_sockets.discard(sock)
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        sock.close()
+
+    def cut(self) -> None:
+        """Drop every open connection and refuse new ones, as if the database went away."""
+        self.is_cut = True
+        with self.lock:
+            sockets = list(self.open_sockets)
+        for sock in sockets:
+            self._close(sock)
+
+    def restore(self) -> None:
+        """Forward new connections again."""
+        self.is_cut = False
+
+    def close(self) -> None:
+        """Stop listening and drop everything."""
+        self.cut()
+        self.listener.close()
+
+
+class SentryReceiver:
+    """A Sentry ingest endpoint on 127.0.0.1 that keeps every envelope it receives, decompressed."""
+
+    def __init__(self):
+        """Start serving in a background thread."""
+        self.envelopes: list[str] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            """Accepts ``POST /api/<project>/envelope/``."""
+
+            def do_POST(self):  # noqa: N802 - the name http.server looks for
+                """Store the (gzip-decoded) envelope and answer 200."""
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if self.headers.get("Content-Encoding") == "gzip":
+                    body = gzip.decompress(body)
+                receiver.envelopes.append(body.decode("utf-8", "replace"))
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, *args):
+                """Stay quiet."""
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def dsn(self) -> str:
+        """Return a DSN that points at this receiver."""
+        return f"http://public0123456789abcdef@127.0.0.1:{self.port}/1"
+
+    def events(self) -> list[dict]:
+        """Return the error events received so far."""
+        found = []
+        for envelope in self.envelopes:
+            for line in envelope.splitlines():
+                try:
+                    item = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(item, dict) and "exception" in item:
+                    found.append(item)
+        return found
+
+    def wait_for_event(self, timeout: float = 15.0) -> dict:
+        """Wait for the first error event and return it."""
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            if events := self.events():
+                return events[0]
+            time.sleep(0.1)
+        raise TimeoutError(f"no Sentry event arrived within {timeout} s")
+
+    def close(self) -> None:
+        """Stop serving."""
+        self.server.shutdown()
+        self.server.server_close()

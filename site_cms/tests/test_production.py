@@ -1,0 +1,242 @@
+"""The production smoke test: the start script with production settings on PostgreSQL and Redis, over HTTP.
+
+It builds a fresh PostgreSQL database, runs the release phase (migrations) and the demo data, then
+starts ``bin/start web`` (gunicorn, production settings) with the database behind a TCP proxy that
+the test can cut, Redis as the cache and a local Sentry receiver as the DSN's host.
+"""
+
+import re
+import secrets
+import subprocess
+import uuid
+from urllib.parse import urlparse
+
+import psycopg
+import pytest
+import redis
+import requests
+
+from .servers import PROJECT_DIR, SentryReceiver, TcpProxy, free_port, manage, project_env, wait_for_http
+
+POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+REDIS_URL = "redis://127.0.0.1:6379/14"
+SECRET_KEY = "smoke-" + secrets.token_urlsafe(40)
+SUPERUSER = ("smoke-admin", "smoke-admin@example.com", "Smoke-Pass-4321")
+HTTPS = {"X-Forwarded-Proto": "https"}
+
+
+class Browser:
+    """A minimal HTTPS-behind-a-proxy client: keeps cookies itself, since they are marked Secure."""
+
+    def __init__(self, base_url: str):
+        """Talk to ``base_url`` as if through Heroku's HTTPS router."""
+        self.base_url = base_url
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, **kwargs) -> requests.Response:
+        """Send a request with the forwarded-HTTPS header and the kept cookies; keep new cookies."""
+        headers = {**HTTPS, **kwargs.pop("headers", {})}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        response = requests.request(
+            method, self.base_url + path, headers=headers, allow_redirects=False, timeout=20, **kwargs
+        )
+        self.cookies.update(response.cookies.get_dict())
+        return response
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        """GET ``path``."""
+        return self.request("GET", path, **kwargs)
+
+    def login_to_django_admin(self, username: str, password: str) -> None:
+        """Log in through the Django admin's login form."""
+        page = self.get("/admin/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        response = self.request(
+            "POST",
+            "/admin/login/?next=/admin/",
+            data={"csrfmiddlewaretoken": token, "username": username, "password": password, "next": "/admin/"},
+            headers={"Referer": f"https://{urlparse(self.base_url).netloc}/admin/login/"},
+        )
+        assert response.status_code == 302, response.text[:500]
+
+
+def _require_services() -> None:
+    """Fail with a clear message when PostgreSQL or Redis is not running."""
+    try:
+        psycopg.connect(POSTGRES_ADMIN_URL, connect_timeout=3).close()
+    except psycopg.OperationalError as error:
+        pytest.fail(f"The production smoke test needs PostgreSQL at {POSTGRES_ADMIN_URL}: {error}")
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as error:
+        pytest.fail(f"The production smoke test needs Redis at {REDIS_URL}: {error}")
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory):
+    """Start the production site; yield its base URL, proxy, Sentry receiver, log file and start time."""
+    _require_services()
+    database = f"oc_smoke_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{database}"')
+    work = tmp_path_factory.mktemp("production")
+    proxy = TcpProxy(("127.0.0.1", 5432)).start()
+    sentry = SentryReceiver()
+    port = free_port()
+    env = project_env(
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:{proxy.port}/{database}",
+        DATABASE_CONNECT_TIMEOUT="3",
+        SECRET_KEY=SECRET_KEY,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        REDIS_URL=REDIS_URL,
+        SENTRY_DSN=sentry.dsn,
+        SENTRY_ENVIRONMENT="smoke",
+        RELEASE="smoke-release-1",
+        STATIC_ROOT=str(work / "static"),
+        MEDIA_ROOT=str(work / "media"),
+        PORT=str(port),
+        WEB_CONCURRENCY="2",
+        DJANGO_SETTINGS_MODULE="site_cms.settings.production",
+        DJANGO_SUPERUSER_PASSWORD=SUPERUSER[2],
+    )
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    manage("collectstatic", "--noinput", env=env)
+    release = subprocess.run(
+        ["bin/start", "release"], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, check=False
+    )
+    assert release.returncode == 0, release.stdout + release.stderr
+    manage("load_demo_data", "--force", env=env)
+    manage("createsuperuser", "--noinput", "--username", SUPERUSER[0], "--email", SUPERUSER[1], env=env)
+    log_path = work / "server.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(["bin/start", "web"], cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        started_in = wait_for_http(f"http://127.0.0.1:{port}/healthz/live", timeout=60, process=server)
+        yield {
+            "url": f"http://127.0.0.1:{port}",
+            "proxy": proxy,
+            "sentry": sentry,
+            "log": log_path,
+            "started_in": started_in,
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        proxy.close()
+        sentry.close()
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+@pytest.fixture
+def browser(production) -> Browser:
+    """Return a client for the production site."""
+    return Browser(production["url"])
+
+
+def test_every_public_page_and_both_admin_logins_answer(browser):
+    paths = [
+        "/",
+        "/lettings/",
+        "/lettings/?state=GA",
+        "/lettings/oceanview-retreat/",
+        "/profiles/",
+        "/profiles/AirWow/",
+        "/search/?q=brunswick",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/cms/login/",
+        "/admin/login/",
+    ]
+    for path in paths:
+        response = browser.get(path)
+        assert response.status_code == 200, f"{path}: {response.status_code}"
+    assert browser.get("/lettings/1/").headers["Location"] == "/lettings/joshua-tree-green-haus-w-hot-tub/"
+    demo_photo = re.search(r'src="(/media/images/[^"]+)"', browser.get("/lettings/").text).group(1)
+    assert browser.get(demo_photo).status_code == 200
+
+
+def test_plain_http_is_redirected_to_https(production):
+    response = requests.get(production["url"] + "/lettings/", allow_redirects=False, timeout=10)
+    assert response.status_code == 301
+    assert response.headers["Location"].startswith("https://")
+
+
+def test_security_headers(browser):
+    headers = browser.get("/").headers
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Frame-Options"] == "SAMEORIGIN"
+    csp = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "frame-ancestors 'self'" in csp
+    assert "object-src 'none'" in csp
+
+
+def test_hashed_static_file_is_compressed_and_cached_for_a_year(browser):
+    stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', browser.get("/").text).group(1)
+    response = browser.get(stylesheet, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "max-age=315360000" in response.headers["Cache-Control"]
+    assert "immutable" in response.headers["Cache-Control"]
+    assert "--brand" in response.text
+
+
+def test_404_and_500_pages_are_in_the_sites_look(browser, production):
+    missing = browser.get("/no/such/page/")
+    assert missing.status_code == 404
+    assert "Page not found" in missing.text
+    assert "/static/css/site." in missing.text
+    browser.login_to_django_admin(SUPERUSER[0], SUPERUSER[2])
+    failing = browser.get("/admin/sentry-check/")
+    assert failing.status_code == 500
+    assert "Something went wrong" in failing.text
+    assert "/static/css/site." in failing.text
+
+
+def test_error_reaches_sentry_without_personal_data_or_secrets(browser, production):
+    sentry = production["sentry"]
+    browser.login_to_django_admin(SUPERUSER[0], SUPERUSER[2])
+    assert browser.get("/admin/sentry-check/").status_code == 500
+    event = sentry.wait_for_event()
+    assert event["exception"]["values"][-1]["type"] == "RuntimeError"
+    assert "Sentry check requested by" in event["exception"]["values"][-1]["value"]
+    assert event["environment"] == "smoke"
+    assert event["release"] == "smoke-release-1"
+    payload = "\n".join(sentry.envelopes)
+    for private in (SUPERUSER[1], SUPERUSER[2], SECRET_KEY, browser.cookies.get("sessionid", "no-session")):
+        assert private not in payload
+    assert "cookies" not in event.get("request", {})
+    # A 404 is not an error.
+    before = len(sentry.events())
+    browser.get("/still/not/here/")
+    browser.get("/healthz")
+    assert len(sentry.events()) == before
+
+
+def test_healthz_follows_the_database_without_a_restart(production):
+    url = production["url"] + "/healthz"
+    healthy = requests.get(url, timeout=10)
+    assert healthy.status_code == 200
+    assert healthy.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in healthy.headers["Cache-Control"]
+    production["proxy"].cut()
+    try:
+        for _ in range(4):  # each worker notices on its own
+            down = requests.get(url, timeout=20)
+            assert down.status_code == 503
+            assert down.json()["database"] == "unavailable"
+    finally:
+        production["proxy"].restore()
+    for _ in range(4):
+        assert requests.get(url, timeout=20).status_code == 200
+
+
+def test_starts_quickly_and_logs_to_stdout(production):
+    assert production["started_in"] < 30
+    log = production["log"].read_text()
+    assert "Listening at: http://0.0.0.0:" in log
+    assert "GET /healthz" in log

@@ -1,5 +1,6 @@
 """Real local servers for the production tests: the start script, a cuttable TCP proxy, a Sentry receiver."""
 
+import contextlib
 import gzip
 import json
 import os
@@ -38,6 +39,20 @@ def wait_for_http(url: str, timeout: float = 30.0, process: subprocess.Popen | N
             pass
         time.sleep(0.1)
     raise TimeoutError(f"{url} did not answer 200 within {timeout} s")
+
+
+def wait_for_port(port: int, timeout: float = 30.0, process: subprocess.Popen | None = None) -> None:
+    """Wait until something accepts TCP connections on 127.0.0.1:``port``."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server exited with status {process.returncode} before listening on {port}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listened on port {port} within {timeout} s")
 
 
 def project_env(**overrides: str) -> dict[str, str]:
@@ -111,10 +126,8 @@ class TcpProxy:
         """Close a socket and forget it."""
         with self.lock:
             self.open_sockets.discard(sock)
-        try:
+        with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         sock.close()
 
     def cut(self) -> None:
@@ -146,7 +159,7 @@ class SentryReceiver:
         class Handler(BaseHTTPRequestHandler):
             """Accepts ``POST /api/<project>/envelope/``."""
 
-            def do_POST(self):  # noqa: N802 - the name http.server looks for
+            def do_POST(self):
                 """Store the (gzip-decoded) envelope and answer 200."""
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 if self.headers.get("Content-Encoding") == "gzip":

@@ -7,8 +7,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 COVERAGE_MIN ?= 90
+PYTEST_ARGS ?= --junitxml=test-results/pytest/results.xml
 
-.PHONY: help run install install-dev migrate demo lint format migrations-check test test-suite clean
+.PHONY: help run install install-dev migrate demo lint format migrations-check check-config docs test test-suite clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -51,10 +52,22 @@ format: install-dev  ## Apply ruff's fixes and formatting
 migrations-check: install-dev  ## Fail when a model change has no migration
 	DJANGO_SETTINGS_MODULE=site_cms.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
-test-suite: install-dev  ## The test suite with branch coverage (fails under COVERAGE_MIN %)
-	$(BIN)/python -m pytest --cov --cov-report=term --cov-report=xml --cov-fail-under=$(COVERAGE_MIN)
+check-config: install-dev  ## Validate the CircleCI and Read the Docs files offline, lint the Dockerfile
+	$(BIN)/check-jsonschema --builtin-schema vendor.circle-ci .circleci/config.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.readthedocs .readthedocs.yaml
+	$(BIN)/hadolint Dockerfile
 
-test: lint migrations-check test-suite  ## Everything CI checks
+docs: install-dev  ## Build the documentation (warnings are errors)
+	@command -v dot > /dev/null || { echo "Graphviz's dot is needed for the docs' diagram: apt-get install graphviz"; exit 1; }
+	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	@echo "Documentation built in docs/_build/html/index.html"
+
+test-suite: install-dev  ## The test suite with branch coverage (fails under COVERAGE_MIN %)
+	$(BIN)/python -m pytest --cov --cov-report=term --cov-report=xml --cov-report=html \
+		--cov-fail-under=$(COVERAGE_MIN) $(PYTEST_ARGS)
+
+test: lint migrations-check check-config test-suite docs  ## Everything CI checks
 
 clean:  ## Remove the virtual environment, the local database and build output
-	rm -rf $(VENV) db.sqlite3 media staticfiles .coverage coverage.xml htmlcov .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 media staticfiles .coverage coverage.xml htmlcov test-results docs/_build \
+		.pytest_cache .ruff_cache

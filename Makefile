@@ -27,9 +27,15 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	@touch $@ $(VENV)/.runtime-installed
 
+# axe-core for the accessibility tests, from the npm registry at the version package-lock.json pins.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm > /dev/null || { echo "npm is needed for the accessibility tests (apt-get install npm)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 install: $(VENV)/.runtime-installed  ## Create the virtual environment with the runtime requirements
 
-install-dev: $(VENV)/.dev-installed  ## Add the development and test tools
+install-dev: $(VENV)/.dev-installed node_modules/.installed  ## Add the development and test tools
 
 migrate: install  ## Migrate the local SQLite database
 	$(BIN)/python manage.py migrate --noinput

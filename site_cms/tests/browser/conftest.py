@@ -1,0 +1,216 @@
+"""The site under test (``bin/start`` with production settings on PostgreSQL), the browser, and failure evidence.
+
+The server runs as a separate process, so the tests drive it only through the browser and HTTP, as a
+user would. Each failing test leaves a screenshot and the page's console log in
+``test-results/browser/`` (ignored by git).
+"""
+
+import os
+import re
+import secrets
+import subprocess
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
+
+from ..servers import PROJECT_DIR, free_port, manage, project_env, wait_for_http
+
+POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+EVIDENCE_DIR = PROJECT_DIR / "test-results" / "browser"
+AXE = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+CREATE_ACCOUNTS = """
+import os
+from django.contrib.auth.models import Group, User
+for name, group in (("e2e-editor", "Editors"), ("e2e-moderator", "Moderators")):
+    user = User.objects.create_user(name, f"{name}@example.com", os.environ["E2E_PASSWORD"])
+    user.groups.add(Group.objects.get(name=group))
+User.objects.create_superuser("e2e-admin", "e2e-admin@example.com", os.environ["E2E_PASSWORD"])
+"""
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """Start the site on a fresh PostgreSQL database with the demo data; yield its base URL and logins."""
+    try:
+        psycopg.connect(POSTGRES_ADMIN_URL, connect_timeout=3).close()
+    except psycopg.OperationalError as error:
+        pytest.fail(f"The browser tests need PostgreSQL at {POSTGRES_ADMIN_URL}: {error}")
+    database = f"oc_e2e_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{database}"')
+    work = tmp_path_factory.mktemp("browser-site")
+    password = "E2e-" + secrets.token_urlsafe(12)
+    port = free_port()
+    env = project_env(
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SITE_HTTPS="false",
+        STATIC_ROOT=str(work / "static"),
+        MEDIA_ROOT=str(work / "media"),
+        PORT=str(port),
+        WEB_CONCURRENCY="3",
+        DJANGO_SETTINGS_MODULE="site_cms.settings.production",
+        E2E_PASSWORD=password,
+    )
+    manage("collectstatic", "--noinput", env=env)
+    manage("migrate", "--noinput", env=env)
+    manage("load_demo_data", "--force", env=env)
+    manage("shell", "-c", CREATE_ACCOUNTS, env=env)
+    log_path = work / "server.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(["bin/start", "web"], cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        base_url = f"http://127.0.0.1:{port}"
+        wait_for_http(base_url + "/healthz/live", timeout=60, process=server)
+        yield {"url": base_url, "password": password, "env": env, "log": log_path}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Launch Debian's Chromium once for the whole run."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium is not installed at {CHROMIUM}: install it with 'apt-get install -y chromium' "
+            "(or set CHROMIUM_PATH to another Chromium)."
+        )
+    with sync_playwright() as playwright:
+        try:
+            launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        except PlaywrightError as error:
+            pytest.fail(f"Chromium at {CHROMIUM} did not start: {error}")
+        yield launched
+        launched.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Remember each phase's report on the test item, so fixtures know whether the test failed."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+class PageWatch:
+    """What went wrong on a page: console errors, failed requests, error responses, CSP reports."""
+
+    def __init__(self, page):
+        """Start listening to ``page``."""
+        self.console: list[str] = []
+        self.errors: list[str] = []
+        self.allowed_statuses: set[tuple[str, int]] = set()
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+        page.on("requestfailed", self._on_request_failed)
+        page.on("response", self._on_response)
+
+    def _on_console(self, message) -> None:
+        """Keep every console line; errors and warnings about the CSP count as problems."""
+        self.console.append(f"[{message.type}] {message.text}")
+        if message.text.startswith("Failed to load resource"):
+            return  # the response itself is checked, against the statuses the test expects
+        if message.type == "error" or "Content Security Policy" in message.text:
+            self.errors.append(f"console {message.type}: {message.text}")
+
+    def _on_request_failed(self, request) -> None:
+        """Count a failed request, except navigations the test itself abandoned."""
+        if request.failure and "ERR_ABORTED" in request.failure:
+            return
+        self.errors.append(f"request failed: {request.url} ({request.failure})")
+
+    def _on_response(self, response) -> None:
+        """Count responses of 400 and above, unless the test expects that one."""
+        path = re.sub(r"^https?://[^/]+", "", response.url)
+        if response.status >= 400 and (path, response.status) not in self.allowed_statuses:
+            self.errors.append(f"HTTP {response.status}: {response.url}")
+
+    def allow(self, path: str, status: int) -> None:
+        """Expect ``status`` for ``path`` (a deliberate 404, for example)."""
+        self.allowed_statuses.add((path, status))
+
+    def assert_clean(self) -> None:
+        """Fail if anything went wrong so far."""
+        assert not self.errors, "\n".join(self.errors)
+
+
+def _open_page(browser, site, request, viewport, *, bypass_csp=False):
+    """Open a page in a fresh context; on failure, save a screenshot and the console log."""
+    context = browser.new_context(viewport=viewport, base_url=site["url"], bypass_csp=bypass_csp)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.watch = PageWatch(page)
+    yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        EVIDENCE_DIR.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+        for index, open_page in enumerate(context.pages):
+            try:
+                open_page.screenshot(path=str(EVIDENCE_DIR / f"{name}-{index}.png"), full_page=True)
+            except PlaywrightError:
+                pass
+        (EVIDENCE_DIR / f"{name}.console.log").write_text("\n".join(page.watch.console + page.watch.errors))
+    context.close()
+
+
+@pytest.fixture
+def page(browser, site, request):
+    """A desktop-sized page."""
+    yield from _open_page(browser, site, request, DESKTOP)
+
+
+@pytest.fixture
+def audit_page(browser, site, request):
+    """A desktop-sized page that lets the test inject axe-core (the site's CSP forbids inline scripts)."""
+    yield from _open_page(browser, site, request, DESKTOP, bypass_csp=True)
+
+
+@pytest.fixture
+def second_page(browser, site, request):
+    """Another desktop-sized page in its own context (another person)."""
+    yield from _open_page(browser, site, request, DESKTOP)
+
+
+@pytest.fixture(params=[PHONE, DESKTOP], ids=["phone", "desktop"])
+def any_page(browser, site, request):
+    """A page at phone size, then at desktop size."""
+    yield from _open_page(browser, site, request, request.param)
+
+
+def log_in_to_wagtail(page, username: str, password: str) -> None:
+    """Log in through the Wagtail admin's login form."""
+    page.goto("/cms/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/cms/")
+
+
+def log_in_to_django_admin(page, username: str, password: str) -> None:
+    """Log in through the Django admin's login form."""
+    page.goto("/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")

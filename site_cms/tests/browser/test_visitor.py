@@ -1,0 +1,128 @@
+"""A visitor's journeys, accessibility (axe-core, WCAG 2.1 A and AA) and keyboard use, in a real browser."""
+
+import json
+
+import pytest
+
+from .conftest import AXE
+
+PUBLIC_PAGES = [
+    "/",
+    "/lettings/",
+    "/lettings/oceanview-retreat/",
+    "/profiles/",
+    "/profiles/AirWow/",
+    "/search/?q=brunswick",
+    "/no-such-page/",
+]
+
+
+def images_loaded(page) -> bool:
+    """Return whether every image in the main content has loaded with real pixels."""
+    return page.evaluate(
+        "Array.from(document.querySelectorAll('main img')).every(img => img.complete && img.naturalWidth > 0)"
+    )
+
+
+def test_visitor_journey(any_page):
+    page = any_page
+    page.goto("/")
+    assert page.locator("h1").inner_text() == "Welcome to Holiday Homes"
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Lettings").click()
+    page.wait_for_url("**/lettings/")
+    assert page.locator(".card").count() == 6
+    page.get_by_role("link", name="Oceanview Retreat").click()
+    page.wait_for_url("**/lettings/oceanview-retreat/")
+    address = page.locator("address").inner_text()
+    assert "4 Military Street" in address
+    assert "Willoughby, OH 44094" in address
+    page.locator(".gallery img").first.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "Array.from(document.querySelectorAll('.gallery img')).every(img => img.complete && img.naturalWidth > 0)"
+    )
+    page.go_back()
+    page.wait_for_url("**/lettings/")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Profiles").click()
+    page.get_by_role("link", name="AirWow").click()
+    page.wait_for_url("**/profiles/AirWow/")
+    assert "Budapest" in page.locator("main").inner_text()
+
+    search = page.get_by_role("search", name="Site").get_by_role("searchbox")
+    search.fill("Brunswick")
+    search.press("Enter")
+    page.wait_for_url("**/search/?q=Brunswick")
+    page.locator(".search-results").get_by_role("link", name="Joshua Tree Green Haus /w Hot Tub").click()
+    page.wait_for_url("**/lettings/joshua-tree-green-haus-w-hot-tub/")
+
+    page.goto("/lettings/")
+    page.select_option("#id_state", "GA")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url("**/lettings/?state=GA*")
+    assert page.locator(".card__title").all_inner_texts() == ["Joshua Tree Green Haus /w Hot Tub"]
+
+    page.watch.allow("/lettings/no-such-letting/", 404)
+    response = page.goto("/lettings/no-such-letting/")
+    assert response.status == 404
+    assert page.locator("h1").inner_text() == "Page not found"
+
+    page.goto("/lettings/2/")
+    assert page.url.endswith("/lettings/oceanview-retreat/")
+    assert images_loaded(page)
+    page.watch.assert_clean()
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_pages_have_no_accessibility_violations(audit_page, path):
+    page = audit_page
+    assert AXE.exists(), "axe-core is missing: run 'npm ci' (make install-dev does)"
+    page.watch.allow(path, 404)
+    page.goto(path)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => {
+            const results = await axe.run(document, {runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]});
+            return results.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target)}));
+        }"""
+    )
+    assert result == [], json.dumps(result, indent=2)
+    page.watch.assert_clean()
+
+
+@pytest.mark.parametrize("path", ["/", "/lettings/", "/lettings/oceanview-retreat/", "/search/?q=ohio"])
+def test_keyboard_alone_skip_link_first_and_visible_focus(page, path):
+    page.goto(path)
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert focused == "skip-link"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    assert page.evaluate("document.activeElement.getBoundingClientRect().top") >= 0
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.hash === '#main' && document.activeElement.id === 'main'")
+    # From the top again, Tab through the whole page: every control that takes the focus shows an outline.
+    page.goto(path)
+    visited = 0
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        style = page.evaluate(
+            "(() => { const s = getComputedStyle(document.activeElement);"
+            " return [document.activeElement.tagName, s.outlineStyle, s.outlineWidth]; })()"
+        )
+        if style[0] == "BODY":
+            break
+        visited += 1
+        assert style[1] != "none", style
+        assert style[2] != "0px", style
+    assert visited >= 6  # skip link, brand, three menu links, search box and button at least
+
+
+def test_lettings_filter_form_works_with_the_keyboard(page):
+    page.goto("/lettings/")
+    page.focus("#id_state")
+    page.keyboard.type("Ohio")
+    page.focus("#id_city")
+    page.keyboard.type("Willoughby")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/lettings/?state=OH&city=Willoughby*")
+    assert page.locator(".card__title").all_inner_texts() == ["Oceanview Retreat"]

@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "site_cms.middleware.WagtailAdminScriptsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -144,6 +145,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 # Wagtail's live preview shows the page in a same-origin frame, so SAMEORIGIN rather than DENY.
+WAGTAIL_ADMIN_PATH_PREFIX = "/cms/"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 SECURE_CONTENT_TYPE_NOSNIFF = True

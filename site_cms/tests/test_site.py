@@ -77,3 +77,13 @@ def test_production_settings_take_the_environment(monkeypatch):
     assert production.ALLOWED_HOSTS == ["example.com", "www.example.com"]
     assert production.DEBUG is False
     assert production.IS_PRODUCTION is True
+
+
+def test_strict_csp_on_the_site_and_the_django_admin_inline_scripts_only_in_wagtail(client, home_page):
+    public = client.get("/")["Content-Security-Policy"]
+    assert "script-src 'self';" in public + ";"
+    assert "unsafe-inline" not in public.split("script-src", 1)[1].split(";", 1)[0]
+    django_admin = client.get("/admin/login/")["Content-Security-Policy"]
+    assert "unsafe-inline" not in django_admin.split("script-src", 1)[1].split(";", 1)[0]
+    wagtail_admin = client.get("/cms/login/")["Content-Security-Policy"]
+    assert "'unsafe-inline'" in wagtail_admin.split("script-src", 1)[1].split(";", 1)[0]

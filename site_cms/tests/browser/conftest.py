@@ -5,6 +5,7 @@ user would. Each failing test leaves a screenshot and the page's console log in
 ``test-results/browser/`` (ignored by git).
 """
 
+import contextlib
 import os
 import re
 import secrets
@@ -20,6 +21,7 @@ from playwright.sync_api import sync_playwright
 from ..servers import PROJECT_DIR, free_port, manage, project_env, wait_for_http
 
 POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+# Debian's Chromium here; CI images without it set CHROMIUM_PATH=playwright to use Playwright's own build.
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -90,14 +92,15 @@ def site(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     """Launch Debian's Chromium once for the whole run."""
-    if not Path(CHROMIUM).exists():
+    if CHROMIUM != "playwright" and not Path(CHROMIUM).exists():
         pytest.fail(
             f"Chromium is not installed at {CHROMIUM}: install it with 'apt-get install -y chromium' "
             "(or set CHROMIUM_PATH to another Chromium)."
         )
     with sync_playwright() as playwright:
         try:
-            launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            executable = None if CHROMIUM == "playwright" else CHROMIUM
+            launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         except PlaywrightError as error:
             pytest.fail(f"Chromium at {CHROMIUM} did not start: {error}")
         yield launched
@@ -166,35 +169,33 @@ def _open_page(browser, site, request, viewport, *, bypass_csp=False):
         EVIDENCE_DIR.mkdir(parents=True, exist_ok=True)
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
         for index, open_page in enumerate(context.pages):
-            try:
+            with contextlib.suppress(PlaywrightError):
                 open_page.screenshot(path=str(EVIDENCE_DIR / f"{name}-{index}.png"), full_page=True)
-            except PlaywrightError:
-                pass
         (EVIDENCE_DIR / f"{name}.console.log").write_text("\n".join(page.watch.console + page.watch.errors))
     context.close()
 
 
 @pytest.fixture
 def page(browser, site, request):
-    """A desktop-sized page."""
+    """Yield a desktop-sized page."""
     yield from _open_page(browser, site, request, DESKTOP)
 
 
 @pytest.fixture
 def audit_page(browser, site, request):
-    """A desktop-sized page that lets the test inject axe-core (the site's CSP forbids inline scripts)."""
+    """Yield a desktop-sized page that lets the test inject axe-core (the site's CSP forbids inline scripts)."""
     yield from _open_page(browser, site, request, DESKTOP, bypass_csp=True)
 
 
 @pytest.fixture
 def second_page(browser, site, request):
-    """Another desktop-sized page in its own context (another person)."""
+    """Yield another desktop-sized page in its own context (another person)."""
     yield from _open_page(browser, site, request, DESKTOP)
 
 
 @pytest.fixture(params=[PHONE, DESKTOP], ids=["phone", "desktop"])
 def any_page(browser, site, request):
-    """A page at phone size, then at desktop size."""
+    """Yield a page at phone size, then at desktop size."""
     yield from _open_page(browser, site, request, request.param)
 
 

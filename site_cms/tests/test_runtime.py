@@ -2,6 +2,7 @@
 
 import importlib
 import json
+import secrets
 import subprocess
 import time
 
@@ -212,3 +213,23 @@ def test_before_send_removes_cookies_emails_and_the_secret_key():
     assert cleaned["request"]["headers"] == {"User-Agent": "UA"}
     assert "user" not in cleaned
     assert cleaned["exception"]["values"][0]["value"] == "failed for [Filtered] with [Filtered]"
+
+
+def test_check_deploy_finds_nothing_with_production_settings():
+    from .servers import manage, project_env
+
+    env = project_env(
+        DJANGO_SETTINGS_MODULE="site_cms.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="www.example.com",
+    )
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_without_a_bucket_warns_that_uploads_are_lost(caplog):
+    from django.apps import apps
+
+    with override_settings(IS_PRODUCTION=True), caplog.at_level("WARNING", logger="site_cms"):
+        apps.get_app_config("site_cms").ready()
+    assert "lost when the container restarts" in caplog.text

@@ -81,5 +81,11 @@ def test_superuser_crud_in_the_django_admin(page, second_page, site):
     page.get_by_role("link", name="Delete", exact=True).click()
     page.click("input[type=submit]")
     assert "was deleted successfully" in page.locator(".messagelist").inner_text()
+    for changelist, name in (("lettings/address", f"77 Admin Street {suffix}"), ("auth/user", f"guest-{suffix}")):
+        page.goto(f"/admin/{changelist}/?q={suffix}")
+        page.get_by_role("link", name=name).click()
+        page.get_by_role("link", name="Delete", exact=True).click()
+        page.click("input[type=submit]")
+        assert "was deleted successfully" in page.locator(".messagelist").inner_text()
     page.watch.assert_clean()
     visitor.watch.assert_clean()

@@ -11,6 +11,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -72,6 +73,46 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     if result.returncode != 0:
         raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+@contextlib.contextmanager
+def fresh_postgres_database(prefix: str):
+    """Create an empty PostgreSQL database, yield its name, drop it afterwards.
+
+    Fails the test with a clear message when PostgreSQL is not running.
+    """
+    import psycopg
+    import pytest
+
+    try:
+        psycopg.connect(POSTGRES_ADMIN_URL, connect_timeout=3).close()
+    except psycopg.OperationalError as error:
+        pytest.fail(f"This test needs PostgreSQL at {POSTGRES_ADMIN_URL}: {error}")
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield name
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def running_site(args: list[str], env: dict[str, str], log_path: Path, *, timeout: float = 60):
+    """Run ``bin/start`` with ``args``, wait until ``/healthz/live`` answers, yield (base URL, seconds to start)."""
+    with log_path.open("w") as log:
+        server = subprocess.Popen(["bin/start", *args], cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        base_url = f"http://127.0.0.1:{env['PORT']}"
+        started_in = wait_for_http(base_url + "/healthz/live", timeout=timeout, process=server)
+        yield base_url, started_in
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 class TcpProxy:

@@ -24,9 +24,10 @@ from PIL import ImageDraw
 from wagtail.images import get_image_model
 
 from lettings.models import Address, LettingIndexPage, LettingPage, LettingPageGalleryImage
-from profiles.models import Profile
+from profiles.models import Profile, ProfileIndexPage
 
 from .groups import EDITORS, MODERATORS
+from .models import HomePage
 
 logger = logging.getLogger(__name__)
 
@@ -214,9 +215,6 @@ class DemoDataLoader:
 
     def _load_intros(self, index: LettingIndexPage) -> None:
         """Give the home page and both listings an introduction where they have none yet."""
-        from home.models import HomePage
-        from profiles.models import ProfileIndexPage
-
         pages = {"home": HomePage.objects.first(), "lettings": index, "profiles": ProfileIndexPage.objects.first()}
         for key, page in pages.items():
             if page is not None and not page.intro:

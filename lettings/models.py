@@ -21,6 +21,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from .forms import LettingFilterForm
 from .us_states import US_STATES
 
 logger = logging.getLogger(__name__)
@@ -160,8 +161,6 @@ class LettingIndexPage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         """Add the filter form and the current page of lettings to the template context."""
-        from .forms import LettingFilterForm
-
         context = super().get_context(request, *args, **kwargs)
         form = LettingFilterForm(request.GET)
         lettings = self.lettings()

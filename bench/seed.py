@@ -1,0 +1,105 @@
+"""Seed N lettings (with addresses, a photo each and profiles) with bulk operations, for the benchmark.
+
+Run as ``python bench/seed.py N`` with ``DATABASE_URL`` pointing at a migrated, empty benchmark
+database. Pages are written with ``bulk_create`` and one multi-row insert per batch, with the tree
+paths computed here, so 100,000 lettings take minutes, not hours; ``manage.py fixtree`` accepts the
+result.
+"""
+
+import os
+import sys
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_cms.settings.production")
+
+import django
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from wagtail.images import get_image_model  # noqa: E402
+from wagtail.images.tests.utils import get_test_image_file  # noqa: E402
+from wagtail.models import Page  # noqa: E402
+
+from lettings.models import Address, LettingIndexPage, LettingPage, LettingPageGalleryImage  # noqa: E402
+from lettings.us_states import US_STATES  # noqa: E402
+from profiles.models import Profile  # noqa: E402
+from site_cms.migration_helpers import _path_step  # noqa: E402
+
+BATCH = 5000
+CITIES = ["Brunswick", "Willoughby", "Newport News", "Marquette", "Aliquippa", "East Meadow", "Savannah", "Salem"]
+
+
+def seed(total: int) -> None:
+    """Write ``total`` lettings, addresses, gallery photos, users and profiles."""
+    index = LettingIndexPage.objects.get()
+    content_type = ContentType.objects.get_for_model(LettingPage)
+    image = get_image_model()(title="Bench photo", file=get_test_image_file(size=(1200, 800)))
+    image.save()
+    now = timezone.now()
+    states = [code for code, _name in US_STATES]
+    with transaction.atomic():
+        for start in range(0, total, BATCH):
+            numbers = range(start, min(start + BATCH, total))
+            addresses = Address.objects.bulk_create(
+                Address(
+                    number=n % 9999 + 1,
+                    street=f"Bench Street {n}",
+                    city=CITIES[n % len(CITIES)],
+                    state=states[n % len(states)],
+                    zip_code=f"{n % 99999 + 1:05d}",
+                    country_iso_code="USA",
+                    legacy_id=n + 1,
+                )
+                for n in numbers
+            )
+            pages = Page.objects.bulk_create(
+                Page(
+                    title=f"Bench Letting {n:06d}",
+                    draft_title=f"Bench Letting {n:06d}",
+                    slug=f"bench-letting-{n:06d}",
+                    content_type=content_type,
+                    path=index.path + _path_step(n + 1),
+                    depth=index.depth + 1,
+                    numchild=0,
+                    url_path=f"{index.url_path}bench-letting-{n:06d}/",
+                    live=True,
+                    has_unpublished_changes=False,
+                    first_published_at=now,
+                    last_published_at=now,
+                    locale_id=index.locale_id,
+                    translation_key=uuid.uuid4(),
+                )
+                for n in numbers
+            )
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO lettings_lettingpage (page_ptr_id, address_id, summary, body, legacy_id) "
+                    "VALUES (%s, %s, %s, %s, %s)",
+                    [
+                        (page.pk, address.pk, f"Summary {n}", "<p>Bench body.</p>", n + 1)
+                        for n, page, address in zip(numbers, pages, addresses, strict=True)
+                    ],
+                )
+            LettingPageGalleryImage.objects.bulk_create(
+                LettingPageGalleryImage(page_id=page.pk, image=image, alt_text="Bench photo", sort_order=0)
+                for page in pages
+            )
+            users = get_user_model().objects.bulk_create(
+                get_user_model()(username=f"bench{n:06d}", first_name="Bench", last_name=f"User{n}", password="!")
+                for n in numbers
+            )
+            Profile.objects.bulk_create(
+                Profile(user=user, favorite_city=CITIES[n % len(CITIES)])
+                for n, user in zip(numbers, users, strict=True)
+            )
+        Page.objects.filter(pk=index.pk).update(numchild=total)
+
+
+if __name__ == "__main__":
+    seed(int(sys.argv[1]))

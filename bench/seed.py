@@ -99,6 +99,10 @@ def seed(total: int) -> None:
                 for n, user in zip(numbers, users, strict=True)
             )
         Page.objects.filter(pk=index.pk).update(numchild=total)
+    # Fresh planner statistics: without them PostgreSQL plans joins as if the tables were still empty.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 if __name__ == "__main__":

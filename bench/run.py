@@ -11,7 +11,6 @@ and writes it as JSON for comparison between commits.
 
 import argparse
 import json
-import secrets
 import shutil
 import subprocess
 import sys
@@ -22,13 +21,7 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
-from site_cms.tests.servers import (  # noqa: E402
-    free_port,
-    fresh_postgres_database,
-    manage,
-    project_env,
-    running_site,
-)
+from site_cms.tests.servers import fresh_postgres_database, manage, production_env, running_site  # noqa: E402
 
 FLOOR = "floor (/healthz/live)"
 
@@ -77,16 +70,11 @@ def measure(size: int, args) -> list[dict]:
     work = Path(tempfile.mkdtemp(prefix=f"oc-bench-{size}-"))
     rows = []
     with fresh_postgres_database("oc_bench") as database:
-        env = project_env(
-            DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",
-            DJANGO_SETTINGS_MODULE="site_cms.settings.production",
-            SECRET_KEY=secrets.token_urlsafe(50),
+        env = production_env(
+            f"postgres://postgres@127.0.0.1:5432/{database}",
+            work,
             ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
             SITE_HTTPS="false",
-            STATIC_ROOT=str(work / "static"),
-            MEDIA_ROOT=str(work / "media"),
-            PORT=str(free_port()),
-            WEB_CONCURRENCY="2",
             LOG_LEVEL="WARNING",
         )
         manage("collectstatic", "--noinput", env=env)

@@ -4,6 +4,7 @@ import contextlib
 import gzip
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -63,6 +64,26 @@ def project_env(**overrides: str) -> dict[str, str]:
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
     env.update(overrides)
     return env
+
+
+def production_env(database_url: str, work: Path, **overrides: str) -> dict[str, str]:
+    """Return the environment of a process with production settings on this machine.
+
+    A fresh secret key, local hosts, a free port, static and media folders under ``work``, two
+    workers; ``overrides`` change or add variables.
+    """
+    values = {
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "site_cms.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "STATIC_ROOT": str(work / "static"),
+        "MEDIA_ROOT": str(work / "media"),
+        "PORT": str(free_port()),
+        "WEB_CONCURRENCY": "2",
+    }
+    values.update(overrides)
+    return project_env(**values)
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:

@@ -23,6 +23,7 @@ from .servers import (
     free_port,
     fresh_postgres_database,
     manage,
+    production_env,
     project_env,
     running_site,
 )
@@ -83,20 +84,15 @@ def production(tmp_path_factory):
         stack.callback(proxy.close)
         sentry = SentryReceiver()
         stack.callback(sentry.close)
-        env = project_env(
-            DATABASE_URL=f"postgres://postgres@127.0.0.1:{proxy.port}/{database}",
+        env = production_env(
+            f"postgres://postgres@127.0.0.1:{proxy.port}/{database}",
+            work,
             DATABASE_CONNECT_TIMEOUT="3",
             SECRET_KEY=SECRET_KEY,
-            ALLOWED_HOSTS="127.0.0.1,localhost",
             REDIS_URL=REDIS_URL,
             SENTRY_DSN=sentry.dsn,
             SENTRY_ENVIRONMENT="smoke",
             RELEASE="smoke-release-1",
-            STATIC_ROOT=str(work / "static"),
-            MEDIA_ROOT=str(work / "media"),
-            PORT=str(free_port()),
-            WEB_CONCURRENCY="2",
-            DJANGO_SETTINGS_MODULE="site_cms.settings.production",
             DJANGO_SUPERUSER_PASSWORD=SUPERUSER[2],
         )
         redis.Redis.from_url(REDIS_URL).flushdb()

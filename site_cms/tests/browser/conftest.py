@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
-from ..servers import PROJECT_DIR, free_port, fresh_postgres_database, manage, project_env, running_site
+from ..servers import PROJECT_DIR, fresh_postgres_database, manage, production_env, running_site
 
 # Debian's Chromium here; CI images without it set CHROMIUM_PATH=playwright to use Playwright's own build.
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -48,16 +48,11 @@ def site(tmp_path_factory):
     work = tmp_path_factory.mktemp("browser-site")
     password = "E2e-" + secrets.token_urlsafe(12)
     with fresh_postgres_database("oc_e2e") as database:
-        env = project_env(
-            DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",
-            SECRET_KEY=secrets.token_urlsafe(50),
-            ALLOWED_HOSTS="127.0.0.1,localhost",
+        env = production_env(
+            f"postgres://postgres@127.0.0.1:5432/{database}",
+            work,
             SITE_HTTPS="false",
-            STATIC_ROOT=str(work / "static"),
-            MEDIA_ROOT=str(work / "media"),
-            PORT=str(free_port()),
             WEB_CONCURRENCY="3",
-            DJANGO_SETTINGS_MODULE="site_cms.settings.production",
             E2E_PASSWORD=password,
         )
         manage("collectstatic", "--noinput", env=env)

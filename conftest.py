@@ -2,7 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import caches
 
 from home.models import HomePage
 from lettings.models import LettingIndexPage
@@ -12,10 +12,12 @@ from profiles.tests.factories import make_user
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    """Start every test with an empty cache: Wagtail caches site lookups and renditions there."""
-    cache.clear()
+    """Start every test with empty caches: Wagtail caches site lookups there, and pages are cached."""
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

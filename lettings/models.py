@@ -8,7 +8,6 @@ most one letting (a one-to-one link, enforced by the database).
 import logging
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Prefetch
@@ -20,6 +19,8 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+
+from site_cms.pagination import keyset_page
 
 from .forms import LettingFilterForm
 from .us_states import US_STATES
@@ -156,7 +157,6 @@ class LettingIndexPage(RoutablePageMixin, Page):
                 ),
                 "gallery_images__image__renditions",
             )
-            .order_by("title", "pk")
         )
 
     def get_context(self, request, *args, **kwargs):
@@ -166,10 +166,11 @@ class LettingIndexPage(RoutablePageMixin, Page):
         lettings = self.lettings()
         if form.is_valid():
             lettings = form.filter(lettings)
-        paginator = Paginator(lettings, self.per_page)
         context["filter_form"] = form
-        context["lettings"] = paginator.get_page(request.GET.get("page"))
         context["filter_query"] = form.query_string()
+        context["lettings"] = keyset_page(
+            lettings, request.GET, order_field="title", per_page=self.per_page, base_query=context["filter_query"]
+        )
         return context
 
     @path("<int:legacy_id>/", name="legacy_letting")

@@ -3,13 +3,14 @@
 import logging
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+
+from site_cms.pagination import keyset_page
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +82,9 @@ class ProfileIndexPage(RoutablePageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         """Add the current page of profiles to the listing's context."""
         context = super().get_context(request, *args, **kwargs)
-        context["profiles"] = Paginator(self.profiles(), self.per_page).get_page(request.GET.get("page"))
+        context["profiles"] = keyset_page(
+            self.profiles(), request.GET, order_field="user__username", per_page=self.per_page
+        )
         return context
 
     @path("<str:username>/", name="profile")

@@ -15,12 +15,12 @@ from functools import reduce
 from operator import and_, or_
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.template.response import TemplateResponse
 
 from lettings.models import LettingPage
 from profiles.models import Profile, ProfileIndexPage
+from site_cms.pagination import keyset_page
 
 logger = logging.getLogger(__name__)
 
@@ -42,12 +42,13 @@ PROFILE_FIELDS = ("user__username", "user__first_name", "user__last_name", "favo
 
 @dataclass(frozen=True)
 class SearchResult:
-    """One line of the results: what it is, its title, where it links and a short description."""
+    """One line of the results: what it is, its title, where it links, a short description, its row's key."""
 
     kind: str
     title: str
     url: str
     description: str
+    pk: int
 
 
 def search_terms(query: str) -> list[str]:
@@ -61,74 +62,60 @@ def matching(queryset, fields: tuple[str, ...], terms: list[str]):
     return queryset.filter(reduce(and_, per_term))
 
 
-class CombinedResults:
-    """Lettings then profiles, as one sequence that a paginator can count and slice lazily."""
+def letting_result(letting: LettingPage, request) -> SearchResult:
+    """Describe a letting as a search result."""
+    place = letting.address.city_line if letting.address else ""
+    return SearchResult("Letting", letting.title, letting.get_url(request), letting.summary or place, letting.pk)
 
-    def __init__(self, request, lettings, profiles, profile_index):
-        """Keep the two querysets; nothing is fetched until a page of results is sliced."""
-        self.request = request
-        self.lettings = lettings
-        self.profiles = profiles
-        self.profile_index = profile_index
-        self.letting_count = lettings.count()
-        self.profile_count = profiles.count() if profile_index is not None else 0
 
-    def __len__(self) -> int:
-        """Return the number of results of both kinds."""
-        return self.letting_count + self.profile_count
-
-    def __getitem__(self, window: slice) -> list[SearchResult]:
-        """Return the results in ``window``, fetching only the rows it covers."""
-        start, stop = window.start or 0, window.stop
-        results = []
-        if start < self.letting_count:
-            for letting in self.lettings[start : min(stop, self.letting_count)]:
-                results.append(self._letting_result(letting))
-        first_profile, last_profile = max(start - self.letting_count, 0), stop - self.letting_count
-        if last_profile > 0 and self.profile_index is not None:
-            for profile in self.profiles[first_profile:last_profile]:
-                results.append(self._profile_result(profile))
-        return results
-
-    def _letting_result(self, letting: LettingPage) -> SearchResult:
-        """Describe a letting as a search result."""
-        place = letting.address.city_line if letting.address else ""
-        return SearchResult("Letting", letting.title, letting.get_url(self.request), letting.summary or place)
-
-    def _profile_result(self, profile: Profile) -> SearchResult:
-        """Describe a profile as a search result."""
-        description = f"Favourite city: {profile.favorite_city}" if profile.favorite_city else ""
-        return SearchResult(
-            "Profile", profile.user.username, self.profile_index.profile_url(profile, self.request), description
-        )
+def profile_result(profile: Profile, profile_index: ProfileIndexPage, request) -> SearchResult:
+    """Describe a profile as a search result."""
+    description = f"Favourite city: {profile.favorite_city}" if profile.favorite_city else ""
+    url = profile_index.profile_url(profile, request)
+    return SearchResult("Profile", profile.user.username, url, description, profile.pk)
 
 
 def search(request):
-    """Render the search page for ``?q=`` (and ``?page=``); any input gives a normal page."""
-    query = request.GET.get("q", "").strip()
+    """Render the search page for ``?q=``: matching lettings, then matching profiles, each paged on its own.
+
+    Each kind has its own cursor (``lettings_after``, ``profiles_after``, ...), and no total is
+    counted: a page of results costs the same with ten lettings or a hundred thousand.
+    """
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     terms = search_terms(query)
-    results = None
+    base_query = urlencode({"q": query})
+    lettings = profiles = None
     if terms:
-        lettings = matching(LettingPage.objects.live().select_related("address"), LETTING_FIELDS, terms)
-        profiles = matching(Profile.objects.select_related("user"), PROFILE_FIELDS, terms)
-        profile_index = ProfileIndexPage.objects.live().first()
-        combined = CombinedResults(
-            request,
-            lettings.order_by("title", "pk"),
-            profiles.order_by("user__username"),
-            profile_index,
+        lettings = keyset_page(
+            matching(LettingPage.objects.live().select_related("address"), LETTING_FIELDS, terms),
+            request.GET,
+            order_field="title",
+            per_page=RESULTS_PER_PAGE,
+            base_query=base_query,
+            prefix="lettings_",
         )
-        results = Paginator(combined, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-        logger.debug("Search %r: %s results", terms, len(combined))
+        lettings.rows = [letting_result(letting, request) for letting in lettings.rows]
+        profile_index = ProfileIndexPage.objects.live().first()
+        if profile_index is not None:
+            profiles = keyset_page(
+                matching(Profile.objects.select_related("user"), PROFILE_FIELDS, terms),
+                request.GET,
+                order_field="user__username",
+                per_page=RESULTS_PER_PAGE,
+                base_query=base_query,
+                prefix="profiles_",
+            )
+            profiles.rows = [profile_result(profile, profile_index, request) for profile in profiles.rows]
     elif query:
-        logger.info("Search query without any word: %r", query[:MAX_QUERY_LENGTH])
+        logger.info("Search query without any word: %r", query)
     return TemplateResponse(
         request,
         "search/search.html",
         {
-            "search_query": query[:MAX_QUERY_LENGTH],
+            "search_query": query,
             "search_terms": terms,
-            "search_results": results,
-            "pagination_query": urlencode({"q": query[:MAX_QUERY_LENGTH]}),
+            "letting_results": lettings,
+            "profile_results": profiles,
+            "any_result": bool(lettings) or bool(profiles),
         },
     )

@@ -1,6 +1,7 @@
 """Profiles: the public listing and pages, the snippet admin and the Django admin."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 from wagtail.test.utils import WagtailPageTestCase
 
@@ -30,8 +31,10 @@ def test_listing_links_usernames_in_order(client, profiles_index):
 def test_listing_is_paginated(client, profiles_index):
     for number in range(ProfileIndexPage.per_page + 1):
         make_profile(f"user{number:02d}")
-    assert "user24" not in client.get("/profiles/").text
-    assert "user24" in client.get("/profiles/?page=2").text
+    first = client.get("/profiles/")
+    assert "user24" not in first.text
+    next_page = BeautifulSoup(first.content, "html.parser").select_one("a[rel=next]")["href"]
+    assert "user24" in client.get("/profiles/" + next_page).text
 
 
 def test_profile_page_shows_names_and_city_but_hides_email_by_default(client, profiles_index):
@@ -52,16 +55,6 @@ def test_unknown_profile_gets_the_404_page(client, profiles_index):
     response = client.get("/profiles/nobody/")
     assert response.status_code == 404
     assert "Page not found" in response.text
-
-
-def test_profile_query_counts_do_not_grow(client, profiles_index, django_assert_num_queries):
-    for number in range(30):
-        make_profile(f"person{number:02d}")
-    client.get("/profiles/")
-    with django_assert_num_queries(8):
-        client.get("/profiles/")
-    with django_assert_num_queries(8):
-        client.get("/profiles/person07/")
 
 
 def test_profile_str_and_one_profile_per_user():

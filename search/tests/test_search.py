@@ -14,7 +14,7 @@ def result_titles(response) -> list[str]:
     """Return the titles of the search results, in order."""
     return [
         title.get_text(strip=True)
-        for title in BeautifulSoup(response.content, "html.parser").select(".search-results h2")
+        for title in BeautifulSoup(response.content, "html.parser").select(".search-results h3")
     ]
 
 
@@ -64,7 +64,7 @@ def test_search_finds_lettings_and_profiles(client, content, query, expected):
 
 def test_results_link_to_the_pages(client, content):
     soup = BeautifulSoup(client.get("/search/", {"q": "brunswick"}).content, "html.parser")
-    links = [link["href"] for link in soup.select(".search-results h2 a")]
+    links = [link["href"] for link in soup.select(".search-results h3 a")]
     assert links == ["/lettings/green-haus/", "/profiles/AirWow/"]
 
 
@@ -92,15 +92,19 @@ def test_many_words_are_capped():
     assert len(search_terms(" ".join(["word"] * 50))) == MAX_TERMS
 
 
-def test_results_are_paginated(client, lettings_index, profiles_index):
-    for number in range(8):
-        make_letting(lettings_index, title=f"Lake House {number}", address=make_address(city="Lakeville"))
+def test_results_are_paged_per_kind_with_links_that_keep_the_query(client, lettings_index, profiles_index):
+    for number in range(12):
+        make_letting(lettings_index, title=f"Lake House {number:02d}", address=make_address(city="Lakeville"))
     for number in range(5):
         make_profile(f"lakefan{number}", favorite_city="Lakeville")
     first = client.get("/search/", {"q": "lakeville"})
-    assert len(result_titles(first)) == 10
-    assert "13 results" in first.text
-    assert 'href="?q=lakeville&amp;page=2"' in first.text
-    second = client.get("/search/", {"q": "lakeville", "page": 2})
-    assert result_titles(second) == ["lakefan2", "lakefan3", "lakefan4"]
-    assert client.get("/search/", {"q": "lakeville", "page": "zzz"}).status_code == 200
+    assert result_titles(first) == [f"Lake House {n:02d}" for n in range(10)] + [f"lakefan{n}" for n in range(5)]
+    soup = BeautifulSoup(first.content, "html.parser")
+    next_lettings = soup.select_one("nav[aria-label='Pages of letting results'] a[rel=next]")["href"]
+    assert next_lettings.startswith("?q=lakeville&lettings_after=")
+    assert soup.select_one("nav[aria-label='Pages of profile results']") is None  # five fit on one page
+    second = client.get("/search/" + next_lettings)
+    assert result_titles(second)[:2] == ["Lake House 10", "Lake House 11"]
+    previous = BeautifulSoup(second.content, "html.parser").select_one("a[rel=prev]")["href"]
+    assert result_titles(client.get("/search/" + previous))[:10] == [f"Lake House {n:02d}" for n in range(10)]
+    assert client.get("/search/", {"q": "lakeville", "lettings_after": "zzz"}).status_code == 200

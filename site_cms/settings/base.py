@@ -16,6 +16,7 @@ INSTALLED_APPS = [
     "profiles",
     "search",
     "legacy",
+    "pagecache",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -53,6 +54,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "site_cms.middleware.WagtailAdminScriptsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, right around the views: a cached page still gets the headers of every middleware above.
+    "pagecache.middleware.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "site_cms.urls"
@@ -124,7 +127,11 @@ LOGIN_URL = "wagtailadmin_login"
 CACHES = {
     "default": environment.cache_config(None, key_prefix="oc"),
     "renditions": environment.cache_config(None, key_prefix="oc-renditions"),
+    "pages": environment.cache_config(None, key_prefix="oc-pages"),
 }
+# Anonymous visitors' pages, cleared on every content change (pagecache); 0 turns the cache off.
+PAGE_CACHE_ALIAS = "pages"
+PAGE_CACHE_SECONDS = environment.page_cache_seconds(shared_cache=False)
 
 # Same origin for everything: no third-party script, font or image on any public or admin page.
 # Inline styles are allowed because the Wagtail admin sets style attributes from its scripts.

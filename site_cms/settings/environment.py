@@ -6,6 +6,7 @@ them). ``django-environ`` parses the values (booleans, lists, database URLs) so 
 module parses strings by hand.
 """
 
+import warnings
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -95,6 +96,24 @@ def https_enabled() -> bool:
 def static_root(default: Path) -> Path:
     """Return where ``collectstatic`` writes, from ``STATIC_ROOT``."""
     return Path(env.str("STATIC_ROOT", default=str(default)))
+
+
+def page_cache_seconds(*, shared_cache: bool) -> int:
+    """Return how long anonymous pages stay cached (``PAGE_CACHE_SECONDS``, default 600; 0 turns it off).
+
+    Without a shared cache (no Redis) each process has its own copy, and clearing it in one process
+    leaves the others serving stale pages: so with more than one web process (``WEB_CONCURRENCY``)
+    and no Redis the page cache is off, with a warning.
+    """
+    seconds = env.int("PAGE_CACHE_SECONDS", default=600)
+    if seconds > 0 and not shared_cache and env.int("WEB_CONCURRENCY", default=1) > 1:
+        warnings.warn(
+            "The page cache is off: WEB_CONCURRENCY is above 1 and REDIS_URL is not set, so a cache "
+            "cleared in one process would stay stale in the others. Set REDIS_URL to cache pages.",
+            stacklevel=2,
+        )
+        return 0
+    return max(seconds, 0)
 
 
 def media_root(default: Path) -> Path:

@@ -16,8 +16,15 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}
 MEDIA_ROOT = tempfile.mkdtemp(prefix="oc-lettings-test-media-")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Serve static files from the apps and static/ without collectstatic (whitenoise looks them up per request).
 WHITENOISE_AUTOREFRESH = True
+# In a test's transaction nothing commits, so the cache would never be cleared: the page cache is
+# off here and switched on by its own tests (pagecache/tests), which run the commit callbacks.
+# The browser and production smoke tests serve real commits with the cache on.
+PAGE_CACHE_SECONDS = 0

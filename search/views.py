@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.template.response import TemplateResponse
 
 from lettings.models import LettingPage
+from pagecache.middleware import cacheable
 from profiles.models import Profile, ProfileIndexPage
 from site_cms.pagination import keyset_page
 
@@ -75,6 +76,7 @@ def profile_result(profile: Profile, profile_index: ProfileIndexPage, request) -
     return SearchResult("Profile", profile.user.username, url, description, profile.pk)
 
 
+@cacheable
 def search(request):
     """Render the search page for ``?q=``: matching lettings, then matching profiles, each paged on its own.
 

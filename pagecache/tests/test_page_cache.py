@@ -1,0 +1,247 @@
+"""The page cache: what it serves from memory, to whom, and what clears it."""
+
+import pytest
+from django.core.cache import caches
+from django.urls import reverse
+from wagtail.models import PageViewRestriction
+
+from lettings.models import LettingPage
+from lettings.tests.factories import make_address, make_letting
+from lettings.tests.test_wagtail_admin import letting_form
+from pagecache import cache
+from profiles.models import Profile
+from profiles.tests.factories import make_profile
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/", "/lettings/", "/lettings/?state=GA", "/lettings/green-haus/", "/profiles/", "/profiles/AirWow/"]
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    """Turn the page cache on (the test settings keep it off for the other apps' tests)."""
+    settings.PAGE_CACHE_SECONDS = 600
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Return a context manager that runs what would run when the test's changes commit."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def site(home_page, lettings_index, profiles_index):
+    """Return the lettings index and a letting in Georgia, with the page tree and a profile."""
+    letting = make_letting(
+        lettings_index,
+        title="Green Haus",
+        address=make_address(street="Bedford Street", city="Brunswick", state="GA"),
+    )
+    make_profile("AirWow", favorite_city="Budapest")
+    return {"letting": letting, "index": lettings_index}
+
+
+def served(client, path: str, **extra):
+    """Return the response and whether it came from the page cache."""
+    response = client.get(path, **extra)
+    return response, response.get("X-Page-Cache")
+
+
+@pytest.mark.parametrize("path", [*PAGES, "/search/?q=brunswick"])
+def test_a_second_anonymous_visit_is_served_from_the_cache_without_a_query(
+    client, site, path, django_assert_num_queries
+):
+    first, state = served(client, path)
+    assert (first.status_code, state) == (200, "miss")
+    with django_assert_num_queries(0):
+        second, state = served(client, path)
+    assert (second.status_code, state) == (200, "hit")
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_cached_pages_keep_the_security_headers(client, site):
+    served(client, "/lettings/")
+    response, state = served(client, "/lettings/")
+    assert state == "hit"
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_query_strings_in_any_order_share_one_entry(client, site):
+    served(client, "/lettings/?state=GA&city=Brunswick")
+    assert served(client, "/lettings/?city=Brunswick&state=GA")[1] == "hit"
+    assert served(client, "/lettings/?state=OH")[1] == "miss"
+
+
+def test_not_found_errors_and_posts_are_not_cached(client, site):
+    for _ in range(2):
+        assert served(client, "/no-such-page/")[0].status_code == 404
+        assert served(client, "/no-such-page/")[1] is None
+    assert client.post("/lettings/").get("X-Page-Cache") is None
+
+
+def test_logged_in_editors_are_never_served_or_stored(client, site, editor):
+    served(client, "/lettings/green-haus/")  # an anonymous visit stores the page
+    client.force_login(editor)
+    response, state = served(client, "/lettings/green-haus/")
+    assert state is None
+    assert "wagtail-userbar" in response.text  # the editor sees their own toolbar, not the visitor's page
+    client.get("/lettings/")
+    client.logout()
+    response, state = served(client, "/lettings/")
+    assert state == "miss"  # the editor's view was not stored for visitors
+    assert "wagtail-userbar" not in response.text
+
+
+def test_a_visitor_with_a_session_is_never_served_from_the_cache(client, site, settings):
+    served(client, "/lettings/")
+    client.cookies[settings.SESSION_COOKIE_NAME] = "anything"
+    assert served(client, "/lettings/")[1] is None
+
+
+def test_a_preview_is_never_cached_or_shown_to_visitors(client, site, editor):
+    letting = site["letting"]
+    served(client, "/lettings/green-haus/")
+    client.force_login(editor)
+    preview_url = reverse("wagtailadmin_pages:preview_on_edit", args=[letting.pk])
+    form = letting_form(letting.address, title="Secret Draft Title", slug="green-haus")
+    assert client.post(preview_url, form).json()["is_valid"]
+    preview = client.get(preview_url)
+    assert "Secret Draft Title" in preview.text
+    assert preview.get("X-Page-Cache") is None
+    client.logout()
+    response, _state = served(client, "/lettings/green-haus/")
+    assert "Secret Draft Title" not in response.text
+
+
+def test_a_password_protected_page_is_never_stored(client, site):
+    PageViewRestriction.objects.create(page=site["letting"], restriction_type="password", password="letmein")
+    for _ in range(2):
+        response, state = served(client, "/lettings/green-haus/")
+        assert response.status_code == 200
+        assert state is None
+        assert "Bedford Street" not in response.text
+
+
+def test_publishing_a_letting_shows_it_at_once_everywhere(client, site, commit):
+    for path in PAGES:
+        served(client, path)
+    with commit():
+        make_letting(site["index"], title="Amber Cottage", address=make_address(city="Savannah", state="GA"))
+    for path in ("/lettings/", "/lettings/?state=GA"):
+        response, state = served(client, path)
+        assert state == "miss"
+        assert "Amber Cottage" in response.text
+    assert served(client, "/lettings/amber-cottage/")[0].status_code == 200
+
+
+def test_publishing_a_new_revision_shows_the_change(client, site, commit):
+    served(client, "/lettings/green-haus/")
+    letting = site["letting"]
+    letting.summary = "Now with a sauna."
+    with commit():
+        letting.save_revision().publish()
+    assert "Now with a sauna." in served(client, "/lettings/green-haus/")[0].text
+
+
+def test_unpublishing_removes_the_page_and_its_card(client, site, commit):
+    served(client, "/lettings/")
+    served(client, "/lettings/green-haus/")
+    with commit():
+        site["letting"].unpublish()
+    assert served(client, "/lettings/green-haus/")[0].status_code == 404
+    assert "Green Haus" not in served(client, "/lettings/")[0].text
+
+
+def test_deleting_a_letting_removes_it(client, site, commit):
+    served(client, "/lettings/")
+    with commit():
+        LettingPage.objects.get(pk=site["letting"].pk).delete()
+    assert "Green Haus" not in served(client, "/lettings/")[0].text
+    assert served(client, "/lettings/green-haus/")[0].status_code == 404
+
+
+def test_moving_a_page_clears_the_cache(client, site, commit):
+    second = make_letting(site["index"], title="Zulu House")
+    served(client, "/lettings/")
+    generation = cache.current_generation()
+    with commit():
+        second.move(site["index"], pos="first-child")
+    assert cache.current_generation() != generation
+    assert served(client, "/lettings/")[1] == "miss"
+
+
+def test_editing_an_address_snippet_shows_on_the_letting_and_the_listing(client, site, commit):
+    served(client, "/lettings/green-haus/")
+    served(client, "/lettings/?state=GA")
+    address = site["letting"].address
+    address.street = "Willow Lane"
+    address.state = "OH"
+    with commit():
+        address.save()
+    assert "Willow Lane" in served(client, "/lettings/green-haus/")[0].text
+    assert "Green Haus" not in served(client, "/lettings/?state=GA")[0].text
+
+
+def test_editing_a_profile_or_its_user_shows_at_once(client, site, commit):
+    served(client, "/profiles/AirWow/")
+    profile = Profile.objects.get(user__username="AirWow")
+    profile.favorite_city = "Lisbon"
+    with commit():
+        profile.save()
+    assert "Lisbon" in served(client, "/profiles/AirWow/")[0].text
+    profile.user.first_name = "Adaline"
+    with commit():
+        profile.user.save()
+    assert "Adaline" in served(client, "/profiles/AirWow/")[0].text
+
+
+def test_a_login_does_not_clear_the_cache(client, site, editor, commit):
+    served(client, "/lettings/")
+    with commit():
+        client.force_login(editor)
+    client.logout()
+    assert served(client, "/lettings/")[1] == "hit"
+
+
+def test_nothing_is_cleared_before_the_change_commits(client, site, django_capture_on_commit_callbacks):
+    served(client, "/lettings/")
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        site["letting"].unpublish()
+    # Still inside the transaction: a visitor may get the old page, which the old rows still show.
+    assert served(client, "/lettings/")[1] == "hit"
+    assert len(pending) >= 1
+
+
+def test_a_lost_generation_starts_a_new_one_rather_than_reviving_old_pages(client, site):
+    served(client, "/lettings/")
+    caches["pages"].delete(cache.GENERATION_KEY)  # evicted, or Redis flushed
+    assert served(client, "/lettings/")[1] == "miss"
+
+
+def test_the_cache_can_be_turned_off(client, site, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    served(client, "/lettings/")
+    assert served(client, "/lettings/")[1] is None
+
+
+def test_wagtail_admin_edits_clear_the_cache_end_to_end(client, site, editor, commit):
+    """A snippet edited through the Wagtail admin form reaches the cached page."""
+    served(client, "/lettings/green-haus/")
+    client.force_login(editor)
+    address = site["letting"].address
+    edit_url = reverse("wagtailsnippets_lettings_address:edit", args=[address.pk])
+    form = {
+        "number": address.number,
+        "street": "Harbour Road",
+        "city": address.city,
+        "state": address.state,
+        "zip_code": address.zip_code,
+        "country_iso_code": "USA",
+    }
+    with commit():
+        assert client.post(edit_url, form).status_code == 302
+    client.logout()
+    assert "Harbour Road" in served(client, "/lettings/green-haus/")[0].text

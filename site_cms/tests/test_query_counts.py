@@ -1,0 +1,66 @@
+"""Every public page runs the same number of queries with 3 lettings or 40 (uncached), and none from the cache."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from lettings.tests.factories import make_address, make_image, make_letting
+from profiles.tests.factories import make_profile
+
+pytestmark = pytest.mark.django_db
+
+# The queries of a second visit (renditions already made), whatever the number of lettings.
+EXPECTED_QUERIES = {
+    "/": 7,
+    "/lettings/": 9,
+    "/lettings/?after={first_pk}": 9,
+    "/lettings/?state=GA": 9,
+    "/lettings/?state=GA&city=Savannah&after={first_pk}": 9,
+    "/lettings/letting-0001/": 11,
+    "/profiles/": 7,
+    "/profiles/person0001/": 8,
+    "/search/?q=Savannah": 4,
+    "/search/?q=Savannah&lettings_after={first_pk}": 4,
+}
+
+
+@pytest.fixture(params=[3, 40], ids=lambda size: f"{size}-lettings")
+def site(request, home_page, lettings_index, profiles_index):
+    """Build ``size`` lettings with two photos each and as many profiles; return the first letting."""
+    photo = make_image()
+    lettings = [
+        make_letting(
+            lettings_index,
+            title=f"Letting {number:04d}",
+            address=make_address(city="Savannah" if number % 2 else "Brunswick", state="GA"),
+            photos=2,
+            image=photo,
+        )
+        for number in range(request.param)
+    ]
+    for number in range(request.param):
+        make_profile(f"person{number:04d}", favorite_city="Savannah")
+    return lettings[0]
+
+
+def second_visit_counts(client, first_pk: int) -> dict[str, int]:
+    """Visit every page twice and return the query count of each second visit, by URL template."""
+    counts = {}
+    for template in EXPECTED_QUERIES:
+        url = template.format(first_pk=first_pk)
+        assert client.get(url).status_code == 200, url
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts[template] = len(captured)
+    return counts
+
+
+def test_uncached_query_counts_do_not_grow_with_the_data(client, site):
+    # One test per size over every page (the tree is built once): the diff shows every page that moved.
+    assert second_visit_counts(client, site.pk) == EXPECTED_QUERIES
+
+
+def test_cached_pages_run_no_query(client, site, settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    assert second_visit_counts(client, site.pk) == dict.fromkeys(EXPECTED_QUERIES, 0)

@@ -1,6 +1,7 @@
 """Real local servers for the production tests: the start script, a cuttable TCP proxy, a Sentry receiver."""
 
 import contextlib
+import dataclasses
 import gzip
 import json
 import os
@@ -125,15 +126,89 @@ def fresh_postgres_database(prefix: str):
 @contextlib.contextmanager
 def running_site(args: list[str], env: dict[str, str], log_path: Path, *, timeout: float = 60):
     """Run ``bin/start`` with ``args``, wait until ``/healthz/live`` answers, yield (base URL, seconds to start)."""
+    with running_server(args, env, log_path, timeout=timeout) as server:
+        yield server.base_url, server.started_in
+
+
+@contextlib.contextmanager
+def running_server(args: list[str], env: dict[str, str], log_path: Path, *, timeout: float = 60):
+    """Run ``bin/start`` with ``args`` like :func:`running_site`; yield a :class:`RunningServer`."""
     with log_path.open("w") as log:
-        server = subprocess.Popen(["bin/start", *args], cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(["bin/start", *args], cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         base_url = f"http://127.0.0.1:{env['PORT']}"
-        started_in = wait_for_http(base_url + "/healthz/live", timeout=timeout, process=server)
-        yield base_url, started_in
+        started_in = wait_for_http(base_url + "/healthz/live", timeout=timeout, process=process)
+        yield RunningServer(base_url, started_in, process)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@dataclasses.dataclass
+class RunningServer:
+    """A started ``bin/start web``: its URL, how long it took to answer, and its (gunicorn master) process."""
+
+    base_url: str
+    started_in: float
+    process: subprocess.Popen
+
+    def worker_pids(self) -> list[int]:
+        """Return the process ids of the gunicorn workers (the children of the master)."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        return [int(pid) for pid in children]
+
+
+def rss_mib(pid: int) -> float:
+    """Return the resident memory of process ``pid`` in MiB (``VmRSS`` in ``/proc``)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"process {pid} has no VmRSS")
+
+
+S3_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": "us-east-1"}
+
+
+@contextlib.contextmanager
+def running_s3(bucket: str):
+    """Start moto's S3 server on a free port with a publicly readable ``bucket``; yield its endpoint URL."""
+    import boto3
+
+    port = free_port()
+    server = subprocess.Popen(
+        [str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_port(port, timeout=30, process=server)
+        s3 = boto3.client("s3", endpoint_url=endpoint, **S3_CREDENTIALS)
+        s3.create_bucket(Bucket=bucket)
+        # Visitors read media straight from the bucket, as the deployment guide sets it up.
+        public_read = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}
+            ],
+        }
+        s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(public_read))
+        yield endpoint
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        server.wait(timeout=10)
+
+
+def s3_env(endpoint: str, bucket: str) -> dict[str, str]:
+    """Return the environment variables that point media storage at the local S3 server."""
+    return {
+        "AWS_ACCESS_KEY_ID": S3_CREDENTIALS["aws_access_key_id"],
+        "AWS_SECRET_ACCESS_KEY": S3_CREDENTIALS["aws_secret_access_key"],
+        "AWS_DEFAULT_REGION": S3_CREDENTIALS["region_name"],
+        "AWS_S3_REGION_NAME": S3_CREDENTIALS["region_name"],
+        "AWS_STORAGE_BUCKET_NAME": bucket,
+        "AWS_S3_ENDPOINT_URL": endpoint,
+    }
 
 
 class TcpProxy:

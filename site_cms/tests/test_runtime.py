@@ -1,9 +1,7 @@
 """Runtime pieces against real local servers: S3 (moto's server), Redis; the settings the environment drives."""
 
 import importlib
-import json
 import secrets
-import subprocess
 import time
 
 import boto3
@@ -22,10 +20,10 @@ from pagecache import cache as page_cache
 from site_cms.observability import init_sentry, make_before_send
 from site_cms.settings import environment
 
-from .servers import VENV_BIN, free_port, wait_for_port
+from .servers import S3_CREDENTIALS, free_port, running_s3
 
 BUCKET = "oc-lettings-test-media"
-CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": "us-east-1"}
+CREDENTIALS = S3_CREDENTIALS
 
 
 def production_settings(monkeypatch, **env):
@@ -49,29 +47,8 @@ def production_settings(monkeypatch, **env):
 @pytest.fixture(scope="module")
 def s3_server():
     """Start moto's S3 server on a free port and create the media bucket; yield its endpoint URL."""
-    port = free_port()
-    server = subprocess.Popen(
-        [str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_port(port, timeout=30, process=server)
-        s3 = boto3.client("s3", endpoint_url=endpoint, **CREDENTIALS)
-        s3.create_bucket(Bucket=BUCKET)
-        # Visitors read media straight from the bucket, as the deployment guide sets it up.
-        public_read = {
-            "Version": "2012-10-17",
-            "Statement": [
-                {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{BUCKET}/*"}
-            ],
-        }
-        s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(public_read))
+    with running_s3(BUCKET) as endpoint:
         yield endpoint
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture

@@ -1,0 +1,256 @@
+"""``make bench-scale``: two web processes ("dynos") sharing PostgreSQL, Redis and S3.
+
+It seeds a database, starts moto's S3 server, and runs ``bin/start web`` twice on two ports with
+the same environment, as Heroku runs two dynos of one release. Then it checks, over HTTP only:
+
+1. an editor logged in on dyno A uploads a photo and publishes a letting with it;
+2. dyno B, whose visitors had the listing cached a moment before, lists the new letting on the
+   next request and serves its page, whose photo renditions B makes from the original in S3;
+3. the renditions' URLs answer from the S3 server.
+
+Last it measures the throughput of one dyno and of two under the same load (wrk, 16 connections
+split over the dynos), uncached, one worker per dyno so the two cores are shared fairly.
+
+    python bench/scale.py --lettings 1000 --duration 5
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_DIR))
+# Django is set up here only to build the admin's form data (rich text, formsets) and a photo.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_cms.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+import redis  # noqa: E402
+import requests  # noqa: E402
+from wagtail.images.tests.utils import get_test_image_file_jpeg  # noqa: E402
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text  # noqa: E402
+
+from bench.run import run_wrk  # noqa: E402
+from site_cms.tests.servers import (  # noqa: E402
+    free_port,
+    fresh_postgres_database,
+    manage,
+    production_env,
+    running_s3,
+    running_server,
+    s3_env,
+)
+
+BUCKET = "oc-lettings-scale-check"
+EDITOR = "scale-editor"
+LETTING_TITLE = "A Scale-Out Letting"  # sorts before "Bench Letting ...": first page of the listing
+REDIS_URL = "redis://127.0.0.1:6379/14"  # the scale check's own Redis database, flushed before use
+
+
+class ScaleCheckError(AssertionError):
+    """One of the shared-state checks failed; the message says which and what was seen."""
+
+
+def shared_environment(database: str, work: Path, s3_endpoint: str, **overrides: str) -> dict[str, str]:
+    """Return the environment both dynos share: one database, one Redis, one bucket."""
+    return production_env(
+        f"postgres://postgres@127.0.0.1:5432/{database}",
+        work,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SITE_HTTPS="false",
+        LOG_LEVEL="WARNING",
+        REDIS_URL=REDIS_URL,
+        WEB_CONCURRENCY="1",
+        **s3_env(s3_endpoint, BUCKET),
+        **overrides,
+    )
+
+
+IDS_SCRIPT = """
+import json
+from wagtail.images import get_image_model
+from lettings.models import Address, LettingIndexPage
+print(json.dumps({
+    "image": get_image_model().objects.get(title="Scale check photo").pk,
+    "address": Address.objects.get(street="Scale Street").pk,
+    "index": LettingIndexPage.objects.get().pk,
+}))
+"""
+
+
+def created_ids(env: dict[str, str]) -> dict[str, int]:
+    """Return the ids of the photo and address the editor created, and of the lettings index."""
+    return json.loads(manage("shell", "-c", IDS_SCRIPT, env=env).stdout.strip().splitlines()[-1])
+
+
+def admin_session(base_url: str, password: str) -> requests.Session:
+    """Log in to the Wagtail admin of one dyno and return the session."""
+    session = requests.Session()
+    session.get(f"{base_url}/cms/login/", timeout=10).raise_for_status()
+    response = session.post(
+        f"{base_url}/cms/login/",
+        data={"username": EDITOR, "password": password, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+        timeout=10,
+    )
+    if "sessionid" not in session.cookies:
+        raise ScaleCheckError(f"could not log in to {base_url}/cms/ (status {response.status_code})")
+    return session
+
+
+def post_form(session: requests.Session, url: str, data: dict, files: dict | None = None) -> requests.Response:
+    """POST an admin form with the session's CSRF token; fail unless the admin redirects (saved)."""
+    response = session.post(
+        url,
+        data={**data, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+        files=files,
+        allow_redirects=False,
+        timeout=30,
+    )
+    if response.status_code != 302:
+        raise ScaleCheckError(f"POST {url} answered {response.status_code}, not a redirect: the form was refused")
+    return response
+
+
+def check_shared_state(dyno_a: str, dyno_b: str, env: dict[str, str], password: str) -> dict:
+    """Publish a letting with a new photo through ``dyno_a``; check that ``dyno_b`` serves both at once."""
+    results = {}
+    listing_before = requests.get(f"{dyno_b}/lettings/", timeout=10)
+    listing_cached = requests.get(f"{dyno_b}/lettings/", timeout=10)
+    results["listing cached on B before the publish"] = listing_cached.headers.get("X-Page-Cache") == "hit"
+    if LETTING_TITLE in listing_before.text:
+        raise ScaleCheckError("the letting is listed before it was published")
+
+    editor = admin_session(dyno_a, password)
+    photo = get_test_image_file_jpeg(filename="porch.jpg", size=(1200, 800)).file.getvalue()
+    post_form(
+        editor,
+        f"{dyno_a}/cms/images/add/",
+        {"title": "Scale check photo"},
+        files={"file": ("porch.jpg", photo, "image/jpeg")},
+    )
+    post_form(
+        editor,
+        f"{dyno_a}/cms/snippets/lettings/address/add/",
+        {"number": "7", "street": "Scale Street", "city": "Twin Falls", "state": "ID", "zip_code": "83301",
+         "country_iso_code": "USA"},
+    )  # fmt: skip
+    ids = created_ids(env)
+    published = time.monotonic()
+    post_form(
+        editor,
+        f"{dyno_a}/cms/pages/add/lettings/lettingpage/{ids['index']}/",
+        nested_form_data(
+            {
+                "title": LETTING_TITLE,
+                "slug": "a-scale-out-letting",
+                "address": ids["address"],
+                "summary": "Published through one dyno, served by the other.",
+                "body": rich_text("<p>Shared database, cache and media.</p>"),
+                "gallery_images": inline_formset([{"image": ids["image"], "alt_text": "The porch", "caption": ""}]),
+                "action-publish": "publish",
+            }
+        ),
+    )
+
+    listing_after = requests.get(f"{dyno_b}/lettings/", timeout=10)
+    results["B lists the letting on the next request"] = LETTING_TITLE in listing_after.text
+    results["seconds from publish to B listing it"] = round(time.monotonic() - published, 2)
+    letting = requests.get(f"{dyno_b}/lettings/a-scale-out-letting/", timeout=30)
+    results["B serves the letting page"] = letting.status_code == 200
+    media_urls = sorted(set(re.findall(r"(http://127\.0\.0\.1:\d+/" + BUCKET + r'/[^"\s,]+)', letting.text)))
+    fetched = [requests.get(url, timeout=10) for url in media_urls]
+    results["photo renditions made by B, served from S3"] = len(media_urls)
+    results["renditions that answer 200 with an image"] = sum(
+        1
+        for response in fetched
+        if response.status_code == 200 and response.headers["Content-Type"].startswith("image/")
+    )
+    failed = [name for name, value in results.items() if value is False]
+    if failed or not media_urls or results["renditions that answer 200 with an image"] != len(media_urls):
+        raise ScaleCheckError(f"shared state not seen on the other dyno: {json.dumps(results, indent=2)}")
+    return results
+
+
+def throughput(urls: list[str], duration: int, connections: int) -> float:
+    """Load every URL in ``urls`` at once (connections split between them); return the total requests/s."""
+    reports = [None] * len(urls)
+
+    def load(position: int, url: str) -> None:
+        reports[position] = run_wrk(url, duration, connections // len(urls))
+
+    threads = [threading.Thread(target=load, args=(n, url)) for n, url in enumerate(urls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(report["rps"] for report in reports)
+
+
+@contextlib.contextmanager
+def two_dynos(work: Path, lettings: int, **overrides: str):
+    """Seed a fresh database, start S3 and two dynos on it; yield (environment, [dyno A, dyno B], password)."""
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    password = secrets.token_urlsafe(16)
+    with ExitStack() as stack:
+        database = stack.enter_context(fresh_postgres_database("oc_scale"))
+        s3_endpoint = stack.enter_context(running_s3(BUCKET))
+        env = shared_environment(database, work, s3_endpoint, **overrides)
+        manage("collectstatic", "--noinput", env=env)
+        manage("migrate", "--noinput", env=env)
+        subprocess.run([sys.executable, "bench/seed.py", str(lettings)], cwd=PROJECT_DIR, env=env, check=True)
+        manage("createsuperuser", "--noinput", "--username", EDITOR, "--email", "scale@example.com",
+               env={**env, "DJANGO_SUPERUSER_PASSWORD": password})  # fmt: skip
+        dynos = [
+            stack.enter_context(running_server(["web"], {**env, "PORT": str(free_port())}, work / f"dyno-{name}.log"))
+            for name in ("a", "b")
+        ]
+        yield env, dynos, password
+
+
+def main() -> None:
+    """Seed, start S3 and two dynos, run the shared-state check and the throughput comparison, print both."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lettings", type=int, default=1000)
+    parser.add_argument("--duration", type=int, default=5, help="seconds of load per measurement")
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install -y wrk")
+    work = Path(tempfile.mkdtemp(prefix="oc-scale-"))
+    with two_dynos(work, args.lettings) as (env, dynos, password):
+        results = check_shared_state(dynos[0].base_url, dynos[1].base_url, env, password)
+    print("Shared state across two dynos (PostgreSQL, Redis, S3):")
+    for name, value in results.items():
+        print(f"  {name}: {value}")
+
+    page = "/lettings/?state=GA"
+    with two_dynos(work, args.lettings, PAGE_CACHE_SECONDS="0") as (_env, dynos, _password):
+        throughput([dynos[0].base_url + page], 1, args.connections)  # warm-up
+        throughput([dynos[1].base_url + page], 1, args.connections)
+        one = throughput([dynos[0].base_url + page], args.duration, args.connections)
+        two = throughput([dyno.base_url + page for dyno in dynos], args.duration, args.connections)
+    shutil.rmtree(work, ignore_errors=True)
+    print(f"Throughput on {page} at {args.lettings} lettings, uncached, one worker per dyno, "
+          f"{args.connections} connections:")  # fmt: skip
+    print(f"  one dyno: {one:.0f} requests/s; two dynos: {two:.0f} requests/s ({two / one:.2f}x)")
+    output = PROJECT_DIR / "bench" / "results" / "scale.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps({"shared_state": results, "one_dyno_rps": one, "two_dynos_rps": two}, indent=2))
+    print(f"JSON written to {output}")
+
+
+if __name__ == "__main__":
+    main()

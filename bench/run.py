@@ -1,12 +1,17 @@
 """``make bench``: seed N lettings, start the production start script, load each page with wrk, print a table.
 
 For each size N it creates a fresh PostgreSQL database, migrates it, seeds N lettings with
-``bench/seed.py``, starts ``bin/start web`` (gunicorn, 2 workers) and runs wrk with 16 connections
-against every page type and the floor (``/healthz/live``, no query). It prints one table (page, N,
-requests/s, p50, p95, p99, queries per request, throughput as a ratio of the floor in the same run)
-and writes it as JSON for comparison between commits.
+``bench/seed.py``, and starts ``bin/start web`` (gunicorn, 2 workers, Redis as the cache) twice:
+once with the page cache (what anonymous visitors get) and once without it (a first visit, an
+editor's view). Each time it runs wrk with 16 connections against every page type and the floor
+(``/healthz/live``, no query). At one size (10,000 by default) it then sends 10,000 uncached
+requests over all pages and reads the workers' memory after 5,000 and 10,000.
 
-    python bench/run.py --sizes 10,1000,100000 --duration 5 --json bench/results/latest.json
+It prints one table (mode, page, N, requests/s, p50, p95, p99, queries per request, throughput as a
+ratio of the floor measured in the same server run), then each goal of the benchmark beside its
+measured value, and writes everything as JSON for comparison between commits.
+
+    python bench/run.py --sizes 10,1000,10000,100000 --duration 5 --json bench/results/latest.json
 """
 
 import argparse
@@ -16,26 +21,42 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
-from site_cms.tests.servers import fresh_postgres_database, manage, production_env, running_site  # noqa: E402
+from site_cms.tests.servers import (  # noqa: E402
+    fresh_postgres_database,
+    manage,
+    production_env,
+    rss_mib,
+    running_server,
+)
 
 FLOOR = "floor (/healthz/live)"
+CACHED, UNCACHED = "cached", "uncached"
+REDIS_URL = "redis://127.0.0.1:6379/15"  # the benchmark's own Redis database, flushed for every run
+GOALS = {
+    "flat_p95_ratio": 1.3,  # p95 at the largest N within 1.3x of p95 at the smallest, every page
+    "uncached_ratio_at_10000": 0.2,  # lettings index and a letting, uncached, vs the floor
+    "cached_ratio": 0.8,  # cached pages vs the floor
+    "rss_mib": 150,
+    "rss_growth_percent": 5,
+    "first_200_seconds": 5,
+}
 
 
-def pages(size: int) -> dict[str, str]:
-    """Return the page names and paths measured at ``size`` lettings."""
-    per_page = 12
-    last_page = max(1, -(-size // per_page))
+def pages(size: int, middle_pk: int) -> dict[str, str]:
+    """Return the page names and paths measured at ``size`` lettings (``middle_pk``: the middle letting)."""
     middle = size // 2
     return {
         FLOOR: "/healthz/live",
         "home": "/",
         "lettings, first page": "/lettings/",
-        "lettings, deep page": f"/lettings/?page={last_page}",
+        "lettings, deep page": f"/lettings/?after={middle_pk}",
         "lettings, state filter": "/lettings/?state=GA",
         "a letting": f"/lettings/bench-letting-{middle:06d}/",
         "profiles index": "/profiles/",
@@ -52,6 +73,8 @@ def run_wrk(url: str, duration: int, connections: int) -> dict:
             f"-t{min(2, connections)}",
             f"-c{connections}",
             f"-d{duration}s",
+            "--timeout",
+            "10s",
             "-s",
             str(PROJECT_DIR / "bench" / "wrk_report.lua"),
             url,
@@ -65,74 +88,222 @@ def run_wrk(url: str, duration: int, connections: int) -> dict:
     return report
 
 
-def measure(size: int, args) -> list[dict]:
-    """Seed ``size`` lettings in a fresh database and measure every page; return the rows."""
+def middle_letting_pk(database_url: str, size: int) -> int:
+    """Return the page id of the middle seeded letting (the cursor of the deep listing page)."""
+    import psycopg
+
+    with psycopg.connect(database_url) as connection:
+        row = connection.execute(
+            "SELECT id FROM wagtailcore_page WHERE slug = %s", [f"bench-letting-{size // 2:06d}"]
+        ).fetchone()
+    return row[0]
+
+
+def count_queries(env: dict[str, str], paths: list[str]) -> dict[str, int]:
+    """Return the queries each path runs on a second, uncached visit (``bench/queries.py``)."""
+    counted = subprocess.run(
+        [sys.executable, "bench/queries.py", *paths],
+        cwd=PROJECT_DIR,
+        env={**env, "PAGE_CACHE_SECONDS": "0"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(counted.stdout.strip().splitlines()[-1])  # logs may come before the JSON
+
+
+def send_requests(urls: list[str], count: int, workers: int = 8) -> None:
+    """Send ``count`` GET requests cycling over ``urls`` from ``workers`` threads; fail on any error status."""
+
+    def fetch(number: int) -> None:
+        with urllib.request.urlopen(urls[number % len(urls)], timeout=30) as response:
+            response.read()
+
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(fetch, range(count)))
+
+
+def measure_memory(server, base_url: str, targets: dict[str, str]) -> dict:
+    """Send 10,000 uncached requests over every page; return worker RSS after 5,000 and 10,000."""
+    urls = [base_url + path for name, path in targets.items() if name != FLOOR]
+    send_requests(urls, 5000)
+    at_5000 = {pid: rss_mib(pid) for pid in server.worker_pids()}
+    send_requests(urls, 5000)
+    at_10000 = {pid: rss_mib(pid) for pid in server.worker_pids()}
+    growth = [100 * (at_10000[pid] - at_5000[pid]) / at_5000[pid] for pid in at_10000 if pid in at_5000]
+    return {
+        "rss_mib_after_5000": sorted(at_5000.values()),
+        "rss_mib_after_10000": sorted(at_10000.values()),
+        "max_rss_mib": max(at_10000.values()),
+        "max_growth_percent": max(growth),
+        "same_workers": set(at_5000) == set(at_10000),
+    }
+
+
+def measure(size: int, args) -> tuple[list[dict], dict]:
+    """Seed ``size`` lettings in a fresh database and measure every page, cached and uncached."""
+    import redis
+
     work = Path(tempfile.mkdtemp(prefix=f"oc-bench-{size}-"))
-    rows = []
+    rows, extra = [], {}
     with fresh_postgres_database("oc_bench") as database:
+        database_url = f"postgres://postgres@127.0.0.1:5432/{database}"
         env = production_env(
-            f"postgres://postgres@127.0.0.1:5432/{database}",
+            database_url,
             work,
             ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
             SITE_HTTPS="false",
             LOG_LEVEL="WARNING",
+            REDIS_URL=REDIS_URL,
         )
         manage("collectstatic", "--noinput", env=env)
         manage("migrate", "--noinput", env=env)
         started = time.monotonic()
         subprocess.run([sys.executable, "bench/seed.py", str(size)], cwd=PROJECT_DIR, env=env, check=True)
         print(f"N={size}: seeded in {time.monotonic() - started:.1f} s", flush=True)
-        targets = pages(size)
-        counted = subprocess.run(
-            [sys.executable, "bench/queries.py", *targets.values()],
-            cwd=PROJECT_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        queries = json.loads(counted.stdout.strip().splitlines()[-1])  # logs may come before the JSON
-        with running_site(["web"], env, work / "server.log") as (base_url, started_in):
-            print(f"N={size}: first 200 after {started_in:.2f} s", flush=True)
-            for name, path in targets.items():
-                run_wrk(base_url + path, 1, args.connections)  # warm-up: renditions, caches, connections
-                report = run_wrk(base_url + path, args.duration, args.connections)
-                rows.append({"page": name, "n": size, "path": path, "queries": queries[path], **report})
+        targets = pages(size, middle_letting_pk(database_url, size))
+        queries = count_queries(env, list(targets.values()))
+        for mode in (CACHED, UNCACHED):
+            redis.Redis.from_url(REDIS_URL).flushdb()
+            mode_env = {**env, "PAGE_CACHE_SECONDS": "600" if mode == CACHED else "0"}
+            with running_server(["web"], mode_env, work / f"server-{mode}.log") as server:
+                print(f"N={size} {mode}: first 200 after {server.started_in:.2f} s", flush=True)
+                extra.setdefault("first_200_seconds", []).append(server.started_in)
+                mode_rows = []
+                for name, path in targets.items():
+                    run_wrk(server.base_url + path, 1, args.connections)  # warm-up: renditions, caches, connections
+                    report = run_wrk(server.base_url + path, args.duration, args.connections)
+                    queries_made = 0 if mode == CACHED and name != FLOOR else queries[path]
+                    mode_rows.append(
+                        {"mode": mode, "page": name, "n": size, "path": path, "queries": queries_made, **report}
+                    )
+                floor = next(row["rps"] for row in mode_rows if row["page"] == FLOOR)
+                for row in mode_rows:
+                    row["ratio_to_floor"] = row["rps"] / floor
+                rows.extend(mode_rows)
+                if mode == UNCACHED and size == args.memory_at:
+                    print(f"N={size}: 10,000 uncached requests for the memory check", flush=True)
+                    extra["memory"] = measure_memory(server, server.base_url, targets)
     shutil.rmtree(work, ignore_errors=True)
-    floor = next(row["rps"] for row in rows if row["page"] == FLOOR)
-    for row in rows:
-        row["ratio_to_floor"] = row["rps"] / floor
-    return rows
+    return rows, extra
 
 
 def print_table(rows: list[dict]) -> None:
     """Print the benchmark table."""
-    header = f"{'page':<26}{'N':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'queries':>9}{'x floor':>9}"
+    header = (
+        f"{'mode':<10}{'page':<24}{'N':>8}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+        f"{'queries':>8}{'x floor':>8}{'errors':>7}"
+    )
     print(header)
     print("-" * len(header))
     for row in rows:
         print(
-            f"{row['page']:<26}{row['n']:>8}{row['rps']:>9.0f}{row['p50'] / 1000:>9.1f}{row['p95'] / 1000:>9.1f}"
-            f"{row['p99'] / 1000:>9.1f}{row['queries']:>9}{row['ratio_to_floor']:>9.2f}"
+            f"{row['mode']:<10}{row['page']:<24}{row['n']:>8}{row['rps']:>8.0f}{row['p50'] / 1000:>9.1f}"
+            f"{row['p95'] / 1000:>9.1f}{row['p99'] / 1000:>9.1f}{row['queries']:>8}{row['ratio_to_floor']:>8.2f}"
+            f"{row['errors'] + row['non_2xx_3xx']:>7}"
         )
 
 
+def goals(rows: list[dict], extra: dict) -> list[dict]:
+    """Return each goal of the benchmark with its measured value and whether it is met."""
+    results = []
+    sizes = sorted({row["n"] for row in rows})
+    by_key = {(row["mode"], row["page"], row["n"]): row for row in rows}
+    if len(sizes) > 1:
+        for mode in (CACHED, UNCACHED):
+            for page in dict.fromkeys(row["page"] for row in rows if row["page"] != FLOOR):
+                small, large = by_key[(mode, page, sizes[0])], by_key[(mode, page, sizes[-1])]
+                ratio = large["p95"] / small["p95"]
+                results.append(
+                    {
+                        "goal": f"{mode} {page}: p95 at N={sizes[-1]} / p95 at N={sizes[0]}",
+                        "target": f"<= {GOALS['flat_p95_ratio']}",
+                        "measured": f"{ratio:.2f}",
+                        "met": ratio <= GOALS["flat_p95_ratio"],
+                    }
+                )
+    for page in ("lettings, first page", "a letting"):
+        row = by_key.get((UNCACHED, page, 10000))
+        if row:
+            results.append(
+                {
+                    "goal": f"uncached {page} at N=10000, x floor",
+                    "target": f">= {GOALS['uncached_ratio_at_10000']}",
+                    "measured": f"{row['ratio_to_floor']:.2f}",
+                    "met": row["ratio_to_floor"] >= GOALS["uncached_ratio_at_10000"],
+                }
+            )
+    cached = [row for row in rows if row["mode"] == CACHED and row["page"] != FLOOR]
+    if cached:
+        worst = min(cached, key=lambda row: row["ratio_to_floor"])
+        results.append(
+            {
+                "goal": "cached pages, x floor (worst page and size)",
+                "target": f">= {GOALS['cached_ratio']}",
+                "measured": f"{worst['ratio_to_floor']:.2f} ({worst['page']}, N={worst['n']})",
+                "met": worst["ratio_to_floor"] >= GOALS["cached_ratio"],
+            }
+        )
+    if memory := extra.get("memory"):
+        results.append(
+            {
+                "goal": "worker RSS after 10,000 requests (MiB)",
+                "target": f"<= {GOALS['rss_mib']}",
+                "measured": f"{memory['max_rss_mib']:.1f}",
+                "met": memory["max_rss_mib"] <= GOALS["rss_mib"],
+            }
+        )
+        results.append(
+            {
+                "goal": "worker RSS growth from 5,000 to 10,000 requests (%)",
+                "target": f"< {GOALS['rss_growth_percent']}",
+                "measured": f"{memory['max_growth_percent']:.2f}",
+                "met": memory["max_growth_percent"] < GOALS["rss_growth_percent"] and memory["same_workers"],
+            }
+        )
+    slowest_start = max(extra.get("first_200_seconds", [0]))
+    results.append(
+        {
+            "goal": "start script launch to first 200 (s, slowest start)",
+            "target": f"<= {GOALS['first_200_seconds']}",
+            "measured": f"{slowest_start:.2f}",
+            "met": slowest_start <= GOALS["first_200_seconds"],
+        }
+    )
+    return results
+
+
+def print_goals(results: list[dict]) -> None:
+    """Print the goals beside the measured values."""
+    print()
+    print(f"{'goal':<68}{'target':>9}{'measured':>30}  met")
+    for result in results:
+        print(f"{result['goal']:<68}{result['target']:>9}{result['measured']:>30}  {'yes' if result['met'] else 'NO'}")
+
+
 def main() -> None:
-    """Parse the options, measure every size, print the table and write the JSON."""
+    """Parse the options, measure every size, print the table and the goals, write the JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10,1000,100000", help="comma-separated numbers of lettings")
+    parser.add_argument("--sizes", default="10,1000,10000,100000", help="comma-separated numbers of lettings")
     parser.add_argument("--duration", type=int, default=5, help="seconds of load per page")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--memory-at", type=int, default=10000, help="size at which to run the memory check")
     parser.add_argument("--json", type=Path, default=PROJECT_DIR / "bench" / "results" / "latest.json")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install -y wrk")
-    rows = []
+    rows, extra = [], {}
     for size in (int(value) for value in args.sizes.split(",")):
-        rows.extend(measure(size, args))
+        size_rows, size_extra = measure(size, args)
+        rows.extend(size_rows)
+        extra.setdefault("first_200_seconds", []).extend(size_extra.pop("first_200_seconds", []))
+        extra.update(size_extra)
+    rows.sort(key=lambda row: (row["mode"], row["n"]))
     print_table(rows)
+    results = goals(rows, extra)
+    print_goals(results)
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(rows, indent=2))
+    args.json.write_text(json.dumps({"rows": rows, "extra": extra, "goals": results}, indent=2))
     print(f"JSON written to {args.json}")
 
 

@@ -3,42 +3,33 @@
 The middleware sits last in ``MIDDLEWARE``, right around the view, so that the security, CSP and
 frame headers are still added to a cached response by the middleware outside it.
 
-A request may use the cache only when it is a GET or HEAD without a session cookie (an editor who
-is logged in, or a visitor who has entered a page's password, always has one) and without a
-messages cookie. A response is stored only when the view marked it as a shareable page (Wagtail
-pages through :mod:`pagecache.wagtail_hooks`, the search view with :func:`cacheable`), it is a
-200 without cookies, and nothing in it used the CSRF token; previews never pass through here.
+Only views whose pages are the same for every visitor take part: Wagtail's page serving and views
+marked :func:`cacheable` (search). A request may use the cache only when it is a GET or HEAD
+without a session cookie (an editor who is logged in, or a visitor who has entered a page's
+password, always has one) and without a messages cookie. A response is stored only when it is a
+200 without cookies and nothing in it used the CSRF token (Wagtail's password form does);
+previews are served by the admin's views and never take part.
 """
-
-import logging
 
 from django.conf import settings
 from django.http import HttpResponse
+from wagtail.views import serve as wagtail_serve
 
 from . import cache
 
-logger = logging.getLogger(__name__)
-
-CACHEABLE_ATTRIBUTE = "page_cache_allowed"
 HEADER = "X-Page-Cache"
-
-
-def mark_cacheable(request) -> None:
-    """Mark the page being served to ``request`` as one that every anonymous visitor may share."""
-    setattr(request, CACHEABLE_ATTRIBUTE, True)
+KEY_ATTRIBUTE = "_page_cache_key"
 
 
 def cacheable(view):
-    """Decorate a view whose pages are the same for every anonymous visitor, so the cache may keep them."""
+    """Mark a view whose pages are the same for every anonymous visitor, so the cache may keep them."""
+    view.page_cache = True
+    return view
 
-    def wrapper(request, *args, **kwargs):
-        mark_cacheable(request)
-        return view(request, *args, **kwargs)
 
-    wrapper.__doc__ = view.__doc__
-    wrapper.__name__ = view.__name__
-    wrapper.__module__ = view.__module__
-    return wrapper
+def view_is_cacheable(view_func) -> bool:
+    """Tell whether a view's pages may be cached: Wagtail's page serving, or a view marked :func:`cacheable`."""
+    return view_func is wagtail_serve or getattr(view_func, "page_cache", False)
 
 
 def request_may_use_cache(request) -> bool:
@@ -51,11 +42,10 @@ def request_may_use_cache(request) -> bool:
 
 
 def response_may_be_stored(request, response) -> bool:
-    """Tell whether ``response`` is a shareable page: marked, a 200, no cookie, no CSRF token used."""
+    """Tell whether ``response`` is a shareable page: a 200, no cookie, no CSRF token used, not private."""
     return (
-        getattr(request, CACHEABLE_ATTRIBUTE, False)
+        response.status_code == 200
         and not getattr(request, "is_preview", False)
-        and response.status_code == 200
         and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
@@ -72,22 +62,31 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        """Serve from the cache when allowed and present; otherwise render, and store when shareable."""
-        if not cache.enabled() or not request_may_use_cache(request):
-            return self.get_response(request)
-        generation = cache.current_generation()
-        key = cache.page_key(generation, request)
-        stored = cache.page_cache().get(key)
-        if stored is not None:
-            return self._rebuild(stored)
+        """Render the request; store the page when :meth:`process_view` found it missing and it is shareable."""
         response = self.get_response(request)
-        if response_may_be_stored(request, response):
+        key = getattr(request, KEY_ATTRIBUTE, None)
+        if key is not None and response_may_be_stored(request, response):
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
             headers = [(name, value) for name, value in response.items() if name.lower() != "vary"]
             cache.page_cache().set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
             response[HEADER] = "miss"
         return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """Answer from the cache when the URL leads to a cacheable view and a stored page exists.
+
+        Looking up only after the URL is resolved keeps every other request (health checks, the
+        admins, static files) free of cache round trips.
+        """
+        if not (cache.enabled() and view_is_cacheable(view_func) and request_may_use_cache(request)):
+            return None
+        key = cache.page_key(cache.current_generation(), request)
+        stored = cache.page_cache().get(key)
+        if stored is not None:
+            return self._rebuild(stored)
+        setattr(request, KEY_ATTRIBUTE, key)
+        return None
 
     @staticmethod
     def _rebuild(stored) -> HttpResponse:

@@ -245,3 +245,9 @@ def test_wagtail_admin_edits_clear_the_cache_end_to_end(client, site, editor, co
         assert client.post(edit_url, form).status_code == 302
     client.logout()
     assert "Harbour Road" in served(client, "/lettings/green-haus/")[0].text
+
+
+def test_requests_for_other_views_never_touch_the_cache(client, site):
+    for path in ("/healthz/live", "/healthz", "/robots.txt", "/admin/login/", "/cms/login/"):
+        assert client.get(path).status_code == 200
+    assert caches["pages"].get(cache.GENERATION_KEY) is None  # no lookup was made, not even the generation

@@ -130,8 +130,10 @@ CACHES = {
     "pages": environment.cache_config(None, key_prefix="oc-pages"),
 }
 # Anonymous visitors' pages, cleared on every content change (pagecache); 0 turns the cache off.
+# The development server is one process, so its local-memory cache is shared by every request;
+# production settings decide again from REDIS_URL and WEB_CONCURRENCY.
 PAGE_CACHE_ALIAS = "pages"
-PAGE_CACHE_SECONDS = environment.page_cache_seconds(shared_cache=False)
+PAGE_CACHE_SECONDS = environment.page_cache_seconds(shared_cache=True)
 
 # Same origin for everything: no third-party script, font or image on any public or admin page.
 # Inline styles are allowed because the Wagtail admin sets style attributes from its scripts.

@@ -37,6 +37,8 @@ def production_settings(monkeypatch, **env):
         "DYNO",
         "SENTRY_DSN",
         "DSN",
+        "WEB_CONCURRENCY",
+        "PAGE_CACHE_SECONDS",
     ):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
@@ -134,6 +136,21 @@ def test_local_memory_cache_without_redis(monkeypatch):
     assert production.CACHES["default"]["BACKEND"].endswith("LocMemCache")
     assert production.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage")
     assert production.SERVE_MEDIA is True
+
+
+def test_page_cache_is_shared_through_redis_or_off_with_several_processes(monkeypatch):
+    with_redis = production_settings(monkeypatch, REDIS_URL="redis://127.0.0.1:6379/13", WEB_CONCURRENCY="2")
+    assert with_redis.CACHES["pages"]["BACKEND"] == "django_redis.cache.RedisCache"
+    assert with_redis.PAGE_CACHE_SECONDS == 600
+    one_process = production_settings(monkeypatch, WEB_CONCURRENCY="1")
+    assert one_process.CACHES["pages"]["BACKEND"].endswith("LocMemCache")
+    assert one_process.PAGE_CACHE_SECONDS == 600
+    with pytest.warns(UserWarning, match="Set REDIS_URL to cache pages"):
+        several = production_settings(monkeypatch, WEB_CONCURRENCY="2")
+    assert several.PAGE_CACHE_SECONDS == 0
+    assert (
+        production_settings(monkeypatch, REDIS_URL="redis://x:6379/0", PAGE_CACHE_SECONDS="0").PAGE_CACHE_SECONDS == 0
+    )
 
 
 def test_heroku_app_name_gives_hosts_origins_and_admin_url(monkeypatch):

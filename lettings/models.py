@@ -10,9 +10,10 @@ import logging
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -20,12 +21,15 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from pagecache.fragments import cached_fragments
 from site_cms.pagination import keyset_page
 
 from .forms import LettingFilterForm
 from .us_states import US_STATES
 
 logger = logging.getLogger(__name__)
+
+CARD_TEMPLATE = "lettings/includes/letting_card.html"
 
 ZIP_CODE_VALIDATOR = RegexValidator(
     r"^(?!00000)\d{5}$",
@@ -145,18 +149,19 @@ class LettingIndexPage(RoutablePageMixin, Page):
         verbose_name = "lettings index"
 
     def lettings(self):
-        """Return the live lettings under this page, with what a listing card shows prefetched."""
-        return (
-            LettingPage.objects.live()
-            .descendant_of(self)
-            .select_related("address")
-            .prefetch_related(
-                Prefetch(
-                    "gallery_images",
-                    queryset=LettingPageGalleryImage.objects.select_related("image").order_by("sort_order"),
-                ),
-                "gallery_images__image__renditions",
-            )
+        """Return the live lettings under this page, with their addresses."""
+        return LettingPage.objects.live().descendant_of(self).select_related("address")
+
+    @staticmethod
+    def prefetch_card_photos(lettings: list) -> None:
+        """Fetch the photos (and their renditions) that the cards of ``lettings`` show, in three queries."""
+        prefetch_related_objects(
+            lettings,
+            Prefetch(
+                "gallery_images",
+                queryset=LettingPageGalleryImage.objects.select_related("image").order_by("sort_order"),
+            ),
+            "gallery_images__image__renditions",
         )
 
     def get_context(self, request, *args, **kwargs):
@@ -170,6 +175,14 @@ class LettingIndexPage(RoutablePageMixin, Page):
         context["filter_query"] = form.query_string()
         context["lettings"] = keyset_page(
             lettings, request.GET, order_field="title", per_page=self.per_page, base_query=context["filter_query"]
+        )
+        # Cards come from the fragment cache when they can; only the missing ones fetch their photos.
+        context["cards"] = cached_fragments(
+            context["lettings"].rows,
+            name="letting-card",
+            request=request,
+            prepare=self.prefetch_card_photos,
+            render=lambda letting: render_to_string(CARD_TEMPLATE, {"letting": letting}, request),
         )
         return context
 

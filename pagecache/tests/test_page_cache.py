@@ -251,3 +251,31 @@ def test_requests_for_other_views_never_touch_the_cache(client, site):
     for path in ("/healthz/live", "/healthz", "/robots.txt", "/admin/login/", "/cms/login/"):
         assert client.get(path).status_code == 200
     assert caches["pages"].get(cache.GENERATION_KEY) is None  # no lookup was made, not even the generation
+
+
+def test_listing_cards_are_reused_by_uncached_pages_until_the_content_changes(
+    client, site, settings, commit, django_assert_num_queries
+):
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    settings.PAGE_CACHE_SECONDS = 0  # as for an editor: every page is rendered, its cards are not
+    first = client.get("/lettings/?state=GA")
+    # Wagtail's routing (4) and view restrictions (2), then the page of lettings: no photo or rendition query.
+    with django_assert_num_queries(7):
+        again = client.get("/lettings/")
+    assert "Brunswick, GA" in first.text
+    assert "Brunswick, GA" in again.text
+    address = site["letting"].address
+    address.city = "Savannah"
+    with commit():
+        address.save()
+    assert "Savannah, GA" in client.get("/lettings/").text
+
+
+def test_without_the_fragment_cache_cards_are_rendered_each_time(client, site, settings):
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    settings.PAGE_CACHE_SECONDS = 0
+    address = site["letting"].address
+    client.get("/lettings/")
+    address.city = "Savannah"
+    address.save()  # no commit needed: nothing was cached
+    assert "Savannah, GA" in client.get("/lettings/").text

@@ -116,6 +116,18 @@ def page_cache_seconds(*, shared_cache: bool) -> int:
     return max(seconds, 0)
 
 
+def fragment_cache_seconds(*, shared_cache: bool = True) -> int:
+    """Return how long rendered listing cards stay cached (``FRAGMENT_CACHE_SECONDS``, default a day; 0: off).
+
+    Like the page cache, cards are cleared by a generation number kept in the cache, so without a
+    shared cache (no Redis) and with several web processes they are off.
+    """
+    seconds = env.int("FRAGMENT_CACHE_SECONDS", default=86400)
+    if not shared_cache and env.int("WEB_CONCURRENCY", default=1) > 1:
+        return 0
+    return max(seconds, 0)
+
+
 def media_root(default: Path) -> Path:
     """Return where uploads are kept when no object store is configured, from ``MEDIA_ROOT``."""
     return Path(env.str("MEDIA_ROOT", default=str(default)))

@@ -32,6 +32,7 @@ CACHES = {
     "pages": environment.cache_config(_redis, key_prefix="oc-pages"),
 }
 PAGE_CACHE_SECONDS = environment.page_cache_seconds(shared_cache=_redis is not None)
+FRAGMENT_CACHE_SECONDS = environment.fragment_cache_seconds(shared_cache=_redis is not None)
 
 _https = environment.https_enabled()
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -28,3 +28,4 @@ WHITENOISE_AUTOREFRESH = True
 # off here and switched on by its own tests (pagecache/tests), which run the commit callbacks.
 # The browser and production smoke tests serve real commits with the cache on.
 PAGE_CACHE_SECONDS = 0
+FRAGMENT_CACHE_SECONDS = 0

@@ -9,7 +9,7 @@ PORT ?= 8000
 COVERAGE_MIN ?= 90
 PYTEST_ARGS ?= --junitxml=test-results/pytest/results.xml
 
-.PHONY: bench help run install install-dev migrate demo lint format migrations-check check-config docs test test-suite clean
+.PHONY: bench bench-scale help run install install-dev migrate demo lint format migrations-check check-config docs test test-suite clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -74,9 +74,14 @@ test-suite: install-dev  ## The test suite with branch coverage (fails under COV
 
 test: lint migrations-check check-config test-suite docs  ## Everything CI checks
 
-bench: install-dev  ## Load-test the production start script at 10, 1,000 and 100,000 lettings (needs PostgreSQL and wrk)
+bench: install-dev  ## Load-test the production start script at 10 to 100,000 lettings, then the scale-out check (PostgreSQL, Redis, wrk)
 	@command -v wrk > /dev/null || { echo "wrk is needed: apt-get install -y wrk"; exit 1; }
-	$(BIN)/python bench/run.py --sizes $${BENCH_SIZES:-10,1000,100000} --duration $${BENCH_SECONDS:-5}
+	$(BIN)/python bench/run.py --sizes $${BENCH_SIZES:-10,1000,10000,100000} --duration $${BENCH_SECONDS:-5}
+	$(BIN)/python bench/scale.py --lettings 1000 --duration $${BENCH_SECONDS:-5}
+
+bench-scale: install-dev  ## Two web processes sharing PostgreSQL, Redis and S3: shared state and throughput
+	@command -v wrk > /dev/null || { echo "wrk is needed: apt-get install -y wrk"; exit 1; }
+	$(BIN)/python bench/scale.py --lettings 1000 --duration $${BENCH_SECONDS:-5}
 
 clean:  ## Remove the virtual environment, the local database and build output
 	rm -rf $(VENV) db.sqlite3 media staticfiles .coverage coverage.xml htmlcov test-results docs/_build \

@@ -99,10 +99,11 @@ def seed(total: int) -> None:
                 for n, user in zip(numbers, users, strict=True)
             )
         Page.objects.filter(pk=index.pk).update(numchild=total)
-    # Fresh planner statistics: without them PostgreSQL plans joins as if the tables were still empty.
+    # Fresh planner statistics (without them PostgreSQL plans joins as if the tables were still
+    # empty) and a vacuum now, so that autovacuum does not start on the new rows during the load.
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
 
 
 if __name__ == "__main__":

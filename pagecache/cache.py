@@ -1,12 +1,16 @@
 """Where cached pages live, and the generation number that invalidates them all at once.
 
-Every cached page's key carries the current *generation*. A content change increments it, so every
-page stored before the change is unreachable at once, on every web process that shares the cache
-(Redis in production); stale entries expire on their own after ``PAGE_CACHE_SECONDS``. Clearing by
-generation rather than by key was chosen because nearly every change touches most pages anyway (a
-published letting shows on its page, the listing, the filtered listings, the home page and search
-results), and because it has no race: a request keeps the generation it read before rendering, so a
-page rendered from data older than a change is stored under the old generation, never the new one.
+Every cached page is stored with the *generation* that was current when its request began. A
+content change increments the generation, so every page stored before the change stops matching at
+once, on every web process that shares the cache (Redis in production); stale entries are
+overwritten by the next visit or expire after ``PAGE_CACHE_SECONDS``. The generation and the page
+are read together in one round trip (``get_many``), which is what keeps a cached page cheap.
+
+Clearing by generation rather than by key was chosen because nearly every change touches most
+pages anyway (a published letting shows on its page, the listing, the filtered listings, the home
+page and search results), and because it has no race: a request keeps the generation it read
+before rendering, so a page rendered from data older than a change is stored with the old
+generation and is never served after the change.
 """
 
 import hashlib
@@ -52,12 +56,30 @@ def invalidate_all(reason: str) -> None:
     logger.info("Page cache cleared: %s", reason)
 
 
-def page_key(generation: int, request) -> str:
-    """Return the cache key of the page ``request`` asks for, under ``generation``.
+def lookup(request) -> tuple[int, str, tuple | None]:
+    """Return the current generation, the page's key and its stored ``(content, headers)`` if still valid."""
+    key = page_key(request)
+    found = page_cache().get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        return current_generation(), key, None
+    stored = found.get(key)
+    if stored is not None and stored[0] == generation:
+        return generation, key, stored[1:]
+    return generation, key, None
+
+
+def store(key: str, generation: int, content: bytes, headers: list[tuple[str, str]]) -> None:
+    """Keep a rendered page, marked with the generation its request began under."""
+    page_cache().set(key, (generation, content, headers), settings.PAGE_CACHE_SECONDS)
+
+
+def page_key(request) -> str:
+    """Return the cache key of the page ``request`` asks for.
 
     The query string is sorted so that ``?a=1&b=2`` and ``?b=2&a=1`` share one entry; the host and
     scheme are part of the key because absolute links in a page depend on them.
     """
     query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
-    return f"pagecache:{generation}:{hashlib.sha256(address.encode()).hexdigest()}"
+    return f"pagecache:page:{hashlib.sha256(address.encode()).hexdigest()}"

@@ -18,7 +18,7 @@ from wagtail.views import serve as wagtail_serve
 from . import cache
 
 HEADER = "X-Page-Cache"
-KEY_ATTRIBUTE = "_page_cache_key"
+KEY_ATTRIBUTE = "_page_cache_pending"
 
 
 def cacheable(view):
@@ -64,12 +64,13 @@ class PageCacheMiddleware:
     def __call__(self, request):
         """Render the request; store the page when :meth:`process_view` found it missing and it is shareable."""
         response = self.get_response(request)
-        key = getattr(request, KEY_ATTRIBUTE, None)
-        if key is not None and response_may_be_stored(request, response):
+        pending = getattr(request, KEY_ATTRIBUTE, None)
+        if pending is not None and response_may_be_stored(request, response):
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
             headers = [(name, value) for name, value in response.items() if name.lower() != "vary"]
-            cache.page_cache().set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+            generation, key = pending
+            cache.store(key, generation, response.content, headers)
             response[HEADER] = "miss"
         return response
 
@@ -81,11 +82,10 @@ class PageCacheMiddleware:
         """
         if not (cache.enabled() and view_is_cacheable(view_func) and request_may_use_cache(request)):
             return None
-        key = cache.page_key(cache.current_generation(), request)
-        stored = cache.page_cache().get(key)
+        generation, key, stored = cache.lookup(request)
         if stored is not None:
             return self._rebuild(stored)
-        setattr(request, KEY_ATTRIBUTE, key)
+        setattr(request, KEY_ATTRIBUTE, (generation, key))
         return None
 
     @staticmethod

@@ -103,11 +103,3 @@ class ProfileIndexPage(RoutablePageMixin, Page):
     def profile_url(self, profile: Profile, request=None) -> str:
         """Return the URL of a profile's page under this index."""
         return self.get_url(request) + self.reverse_subpage("profile", args=[profile.user.username])
-
-    def get_sitemap_urls(self, request=None):
-        """List the index and every profile page in the sitemap."""
-        urls = super().get_sitemap_urls(request)
-        base = self.get_full_url(request)
-        for profile in self.profiles():
-            urls.append({"location": base + self.reverse_subpage("profile", args=[profile.user.username])})
-        return urls

@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from lettings.tests.factories import make_letting
 from profiles.tests.factories import make_profile
 from site_cms import views
+from site_cms.sitemaps import ProfileSitemap
 
 pytestmark = pytest.mark.django_db
 
@@ -57,10 +58,26 @@ def test_sitemap_lists_pages_lettings_and_profiles(client, lettings_index, profi
     make_letting(lettings_index, title="Mapped")
     make_letting(lettings_index, title="Draft Only", publish=False)
     make_profile("mapper")
-    xml = client.get("/sitemap.xml").text
+    index = client.get("/sitemap.xml").text
+    assert "<loc>http://testserver/sitemap-pages.xml</loc>" in index
+    assert "<loc>http://testserver/sitemap-profiles.xml</loc>" in index
+    xml = client.get("/sitemap-pages.xml").text + client.get("/sitemap-profiles.xml").text
     for path in ("/lettings/", "/lettings/mapped/", "/profiles/", "/profiles/mapper/"):
         assert f"<loc>http://localhost{path}</loc>" in xml
     assert "draft-only" not in xml
+
+
+def test_sitemap_is_split_into_pages_of_a_fixed_size(client, lettings_index, profiles_index, monkeypatch):
+    monkeypatch.setattr(ProfileSitemap, "limit", 2)
+    for name in ("ann", "bob", "cat"):
+        make_profile(name)
+    index = client.get("/sitemap.xml").text
+    assert "<loc>http://testserver/sitemap-profiles.xml?p=2</loc>" in index
+    second = client.get("/sitemap-profiles.xml?p=2").text
+    assert "/profiles/cat/" in second
+    assert "/profiles/ann/" not in second
+    assert client.get("/sitemap-profiles.xml?p=9").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key(monkeypatch):

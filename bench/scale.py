@@ -57,7 +57,7 @@ from site_cms.tests.servers import (  # noqa: E402
 BUCKET = "oc-lettings-scale-check"
 EDITOR = "scale-editor"
 LETTING_TITLE = "A Scale-Out Letting"  # sorts before "Bench Letting ...": first page of the listing
-REDIS_URL = "redis://127.0.0.1:6379/14"  # the scale check's own Redis database, flushed before use
+REDIS_URL = "redis://127.0.0.1:6379/13"  # the scale check's own Redis database, flushed before use
 
 
 class ScaleCheckError(AssertionError):

@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 
 import pytest
+import redis
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
@@ -42,6 +43,9 @@ User.objects.create_superuser("e2e-admin", "e2e-admin@example.com", os.environ["
 """
 
 
+REDIS_URL = "redis://127.0.0.1:6379/12"  # the browser tests' own Redis database, flushed before use
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     """Start the site on a fresh PostgreSQL database with the demo data; yield its base URL and logins."""
@@ -54,7 +58,10 @@ def site(tmp_path_factory):
             SITE_HTTPS="false",
             WEB_CONCURRENCY="3",
             E2E_PASSWORD=password,
+            # As in production: the page cache in Redis, shared by the three workers.
+            REDIS_URL=REDIS_URL,
         )
+        redis.Redis.from_url(REDIS_URL).flushdb()
         manage("collectstatic", "--noinput", env=env)
         manage("migrate", "--noinput", env=env)
         manage("load_demo_data", "--force", env=env)

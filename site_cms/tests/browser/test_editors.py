@@ -92,6 +92,10 @@ def test_editor_writes_previews_publishes_revises_and_unpublishes(page, second_p
     # Wagtail swaps in a fresh iframe once the preview has rendered; wait for the visitor's view in it.
     expect(page.frame_locator("iframe#w-preview-iframe").locator("main .lead")).to_have_text(f"Summary of {title}.")
 
+    # The visitor's listing comes from the page cache (Redis, shared by the workers) until the publish.
+    visitor.goto("/lettings/")
+    assert visitor.goto("/lettings/").headers.get("x-page-cache") == "hit"
+    assert title not in visitor.locator(".card__title").all_inner_texts()
     footer_action(page, "Publish")
     page.wait_for_url("**/cms/pages/*/")
     visitor.goto("/lettings/")

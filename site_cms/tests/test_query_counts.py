@@ -64,3 +64,17 @@ def test_uncached_query_counts_do_not_grow_with_the_data(client, site):
 def test_cached_pages_run_no_query(client, site, settings):
     settings.PAGE_CACHE_SECONDS = 600
     assert second_visit_counts(client, site.pk) == dict.fromkeys(EXPECTED_QUERIES, 0)
+
+
+# The index counts each section; a section page reads one slice (pages: one query per page type).
+SITEMAP_QUERIES = {"/sitemap.xml": 7, "/sitemap-pages.xml": 8, "/sitemap-profiles.xml": 3}
+
+
+def test_sitemap_query_counts_do_not_grow_with_the_data(client, site):
+    counts = {}
+    for url in SITEMAP_QUERIES:
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        counts[url] = len(captured)
+    assert counts == SITEMAP_QUERIES

@@ -1,14 +1,18 @@
 """Serve anonymous visitors' pages from the cache, and store the pages that may be shared.
 
-The middleware sits last in ``MIDDLEWARE``, right around the view, so that the security, CSP and
-frame headers are still added to a cached response by the middleware outside it.
+The middleware sits right after ``SecurityMiddleware`` and WhiteNoise, so a cached page skips the
+session, CSRF, authentication, message and URL-resolving work; ``SecurityMiddleware`` still adds
+its headers to every answer, and the frame and CSP headers, which are the same on every public
+page, are stored with the page (it is stored after the middleware inside it added them).
 
-Only views whose pages are the same for every visitor take part: Wagtail's page serving and views
-marked :func:`cacheable` (search). A request may use the cache only when it is a GET or HEAD
-without a session cookie (an editor who is logged in, or a visitor who has entered a page's
-password, always has one) and without a messages cookie. A response is stored only when it is a
-200 without cookies and nothing in it used the CSRF token (Wagtail's password form does);
-previews are served by the admin's views and never take part.
+Only views whose pages are the same for every visitor are stored: Wagtail's page serving and views
+marked :func:`cacheable` (search); :meth:`PageCacheMiddleware.process_view` notes which view ran.
+Paths that never lead to such a view (``PAGE_CACHE_SKIP_PREFIXES``: health checks, both admins,
+files) are not even looked up. A request may use the cache only when it is a GET or HEAD without a
+session cookie (an editor who is logged in, or a visitor who has entered a page's password, always
+has one) and without a messages cookie. A response is stored only when it is a 200 without cookies
+and nothing in it used the CSRF token (Wagtail's password form does); previews are served by the
+admin's views and never take part.
 """
 
 from django.conf import settings
@@ -18,7 +22,7 @@ from wagtail.views import serve as wagtail_serve
 from . import cache
 
 HEADER = "X-Page-Cache"
-KEY_ATTRIBUTE = "_page_cache_pending"
+VIEW_ATTRIBUTE = "_page_cache_view"
 
 
 def cacheable(view):
@@ -36,6 +40,7 @@ def request_may_use_cache(request) -> bool:
     """Tell whether ``request`` may be answered from, and its answer stored in, the shared cache."""
     return (
         request.method in ("GET", "HEAD")
+        and not request.path.startswith(settings.PAGE_CACHE_SKIP_PREFIXES)
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
     )
@@ -62,31 +67,25 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        """Render the request; store the page when :meth:`process_view` found it missing and it is shareable."""
+        """Serve a stored page when allowed and valid; otherwise render, and store the page when shareable."""
+        if not (cache.enabled() and request_may_use_cache(request)):
+            return self.get_response(request)
+        generation, key, stored = cache.lookup(request)
+        if stored is not None:
+            return self._rebuild(stored)
         response = self.get_response(request)
-        pending = getattr(request, KEY_ATTRIBUTE, None)
-        if pending is not None and response_may_be_stored(request, response):
+        if getattr(request, VIEW_ATTRIBUTE, False) and response_may_be_stored(request, response):
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
             headers = [(name, value) for name, value in response.items() if name.lower() != "vary"]
-            generation, key = pending
             cache.store(key, generation, response.content, headers)
             response[HEADER] = "miss"
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        """Answer from the cache when the URL leads to a cacheable view and a stored page exists.
-
-        Looking up only after the URL is resolved keeps every other request (health checks, the
-        admins, static files) free of cache round trips.
-        """
-        if not (cache.enabled() and view_is_cacheable(view_func) and request_may_use_cache(request)):
-            return None
-        generation, key, stored = cache.lookup(request)
-        if stored is not None:
-            return self._rebuild(stored)
-        setattr(request, KEY_ATTRIBUTE, (generation, key))
-        return None
+        """Note whether the view that answers is one whose pages may be stored."""
+        if view_is_cacheable(view_func):
+            setattr(request, VIEW_ATTRIBUTE, True)
 
     @staticmethod
     def _rebuild(stored) -> HttpResponse:

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, so a cached page skips sessions, CSRF, auth and URL resolving (see pagecache.middleware).
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -54,8 +56,6 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "site_cms.middleware.WagtailAdminScriptsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Last, right around the views: a cached page still gets the headers of every middleware above.
-    "pagecache.middleware.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "site_cms.urls"
@@ -133,6 +133,10 @@ CACHES = {
 # The development server is one process, so its local-memory cache is shared by every request;
 # production settings decide again from REDIS_URL and WEB_CONCURRENCY.
 PAGE_CACHE_ALIAS = "pages"
+# Paths that never lead to a cacheable page, so the page cache does not even look them up.
+PAGE_CACHE_SKIP_PREFIXES = (
+    "/healthz", "/cms/", "/admin/", "/documents/", "/static/", "/media/", "/robots.txt", "/sitemap",
+)  # fmt: skip
 PAGE_CACHE_SECONDS = environment.page_cache_seconds(shared_cache=True)
 # Listing cards, reused by pages the page cache cannot serve (editors, new filters); 0 turns it off.
 FRAGMENT_CACHE_SECONDS = environment.fragment_cache_seconds()

@@ -79,22 +79,22 @@ def keyset_page(
     query (plus its prefetches).
     """
     after, before = cursor_from(params.get(f"{prefix}after")), cursor_from(params.get(f"{prefix}before"))
-    cursor = after if after is not None else before
-    if cursor is not None:
-        pivot = Subquery(queryset.model._base_manager.filter(pk=cursor).values(order_field)[:1])
-    if after is not None:
-        rows = list(
-            queryset.filter(**{f"{order_field}__gte": pivot})
-            .exclude(**{order_field: pivot, "pk__lte": after})
-            .order_by(order_field, "pk")[: per_page + 1]
-        )
-        return KeysetPage(rows[:per_page], True, len(rows) > per_page, base_query, prefix)
-    if before is not None:
-        rows = list(
-            queryset.filter(**{f"{order_field}__lte": pivot})
-            .exclude(**{order_field: pivot, "pk__gte": before})
-            .order_by(f"-{order_field}", "-pk")[: per_page + 1]
-        )
-        return KeysetPage(rows[:per_page][::-1], len(rows) > per_page, True, base_query, prefix)
-    rows = list(queryset.order_by(order_field, "pk")[: per_page + 1])
-    return KeysetPage(rows[:per_page], False, len(rows) > per_page, base_query, prefix)
+    if after is None and before is None:
+        rows = list(queryset.order_by(order_field, "pk")[: per_page + 1])
+        return KeysetPage(rows[:per_page], False, len(rows) > per_page, base_query, prefix)
+    # Forward from the row after which the page starts, or backward from the row it ends before.
+    forward = after is not None
+    cursor = after if forward else before
+    pivot = Subquery(queryset.model._base_manager.filter(pk=cursor).values(order_field)[:1])
+    bound, past_cursor, order = (
+        ("gte", "lte", (order_field, "pk")) if forward else ("lte", "gte", (f"-{order_field}", "-pk"))
+    )
+    rows = list(
+        queryset.filter(**{f"{order_field}__{bound}": pivot})
+        .exclude(**{order_field: pivot, f"pk__{past_cursor}": cursor})
+        .order_by(*order)[: per_page + 1]
+    )
+    more = len(rows) > per_page
+    if forward:
+        return KeysetPage(rows[:per_page], True, more, base_query, prefix)
+    return KeysetPage(rows[:per_page][::-1], more, True, base_query, prefix)

@@ -10,9 +10,9 @@ marked :func:`cacheable` (search); :meth:`PageCacheMiddleware.process_view` note
 Paths that never lead to such a view (``PAGE_CACHE_SKIP_PREFIXES``: health checks, both admins,
 files) are not even looked up. A request may use the cache only when it is a GET or HEAD without a
 session cookie (an editor who is logged in, or a visitor who has entered a page's password, always
-has one) and without a messages cookie. A response is stored only when it is a 200 without cookies
-and nothing in it used the CSRF token (Wagtail's password form does); previews are served by the
-admin's views and never take part.
+has one) and without a messages cookie. A response is stored only when it is a 200 without cookies (a
+page that used the CSRF token, such as Wagtail's password form, gets the CSRF cookie); previews are
+served by the admin's views and never take part.
 """
 
 from django.conf import settings
@@ -47,13 +47,16 @@ def request_may_use_cache(request) -> bool:
 
 
 def response_may_be_stored(request, response) -> bool:
-    """Tell whether ``response`` is a shareable page: a 200, no cookie, no CSRF token used, not private."""
+    """Tell whether ``response`` is a shareable page: a 200 without cookies, not private.
+
+    A page that used the CSRF token (Wagtail's password form) always carries the ``csrftoken``
+    cookie here: ``CsrfViewMiddleware``, inside this one, sets or renews it whenever the token was used.
+    """
     return (
         response.status_code == 200
         and not getattr(request, "is_preview", False)
         and not response.streaming
         and not response.cookies
-        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and "private" not in response.get("Cache-Control", "")
         and "no-store" not in response.get("Cache-Control", "")
     )

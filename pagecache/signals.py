@@ -19,7 +19,7 @@ from profiles.models import Profile
 from . import cache
 
 
-def clear_on_commit(reason: str, **kwargs) -> None:
+def clear_on_commit(reason: str) -> None:
     """Clear the page cache once the current transaction (if any) commits."""
     transaction.on_commit(partial(cache.invalidate_all, reason))
 

@@ -123,6 +123,9 @@ def test_a_password_protected_page_is_never_stored(client, site):
         assert response.status_code == 200
         assert state is None
         assert "Bedford Street" not in response.text
+    client.cookies["csrftoken"] = "a" * 32  # a visitor who already holds a CSRF cookie is no different
+    assert served(client, "/lettings/green-haus/")[1] is None
+    assert served(client, "/lettings/green-haus/")[1] is None
 
 
 def test_publishing_a_letting_shows_it_at_once_everywhere(client, site, commit):

@@ -139,7 +139,7 @@ PAGE_CACHE_SKIP_PREFIXES = (
 )  # fmt: skip
 PAGE_CACHE_SECONDS = environment.page_cache_seconds(shared_cache=True)
 # Listing cards, reused by pages the page cache cannot serve (editors, new filters); 0 turns it off.
-FRAGMENT_CACHE_SECONDS = environment.fragment_cache_seconds()
+FRAGMENT_CACHE_SECONDS = environment.fragment_cache_seconds(shared_cache=True)
 
 # Same origin for everything: no third-party script, font or image on any public or admin page.
 # Inline styles are allowed because the Wagtail admin sets style attributes from its scripts.

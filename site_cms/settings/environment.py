@@ -98,15 +98,22 @@ def static_root(default: Path) -> Path:
     return Path(env.str("STATIC_ROOT", default=str(default)))
 
 
+def _cache_is_per_process_among_several(shared_cache: bool) -> bool:
+    """Tell whether each of several web processes (``WEB_CONCURRENCY``) would keep its own cache.
+
+    Such a cache, cleared in one process, would stay stale in the others, so the page and fragment
+    caches (both cleared by a generation number kept in the cache) are off then.
+    """
+    return not shared_cache and env.int("WEB_CONCURRENCY", default=1) > 1
+
+
 def page_cache_seconds(*, shared_cache: bool) -> int:
     """Return how long anonymous pages stay cached (``PAGE_CACHE_SECONDS``, default 600; 0 turns it off).
 
-    Without a shared cache (no Redis) each process has its own copy, and clearing it in one process
-    leaves the others serving stale pages: so with more than one web process (``WEB_CONCURRENCY``)
-    and no Redis the page cache is off, with a warning.
+    With more than one web process and no shared cache (no Redis) the page cache is off, with a warning.
     """
     seconds = env.int("PAGE_CACHE_SECONDS", default=600)
-    if seconds > 0 and not shared_cache and env.int("WEB_CONCURRENCY", default=1) > 1:
+    if seconds > 0 and _cache_is_per_process_among_several(shared_cache):
         warnings.warn(
             "The page cache is off: WEB_CONCURRENCY is above 1 and REDIS_URL is not set, so a cache "
             "cleared in one process would stay stale in the others. Set REDIS_URL to cache pages.",
@@ -116,16 +123,14 @@ def page_cache_seconds(*, shared_cache: bool) -> int:
     return max(seconds, 0)
 
 
-def fragment_cache_seconds(*, shared_cache: bool = True) -> int:
+def fragment_cache_seconds(*, shared_cache: bool) -> int:
     """Return how long rendered listing cards stay cached (``FRAGMENT_CACHE_SECONDS``, default a day; 0: off).
 
-    Like the page cache, cards are cleared by a generation number kept in the cache, so without a
-    shared cache (no Redis) and with several web processes they are off.
+    Off, like the page cache, with more than one web process and no shared cache.
     """
-    seconds = env.int("FRAGMENT_CACHE_SECONDS", default=86400)
-    if not shared_cache and env.int("WEB_CONCURRENCY", default=1) > 1:
+    if _cache_is_per_process_among_several(shared_cache):
         return 0
-    return max(seconds, 0)
+    return max(env.int("FRAGMENT_CACHE_SECONDS", default=86400), 0)
 
 
 def media_root(default: Path) -> Path:

@@ -123,9 +123,9 @@ def send_requests(urls: list[str], count: int, workers: int = 8) -> None:
         list(pool.map(fetch, range(count)))
 
 
-def measure_memory(server, base_url: str, targets: dict[str, str]) -> dict:
+def measure_memory(server, targets: dict[str, str]) -> dict:
     """Send 10,000 uncached requests over every page; return worker RSS after 5,000 and 10,000."""
-    urls = [base_url + path for name, path in targets.items() if name != FLOOR]
+    urls = [server.base_url + path for name, path in targets.items() if name != FLOOR]
     send_requests(urls, 5000)
     at_5000 = {pid: rss_mib(pid) for pid in server.worker_pids()}
     send_requests(urls, 5000)
@@ -138,6 +138,15 @@ def measure_memory(server, base_url: str, targets: dict[str, str]) -> dict:
         "max_growth_percent": max(growth),
         "same_workers": set(at_5000) == set(at_10000),
     }
+
+
+def build_site(env: dict[str, str], lettings: int) -> float:
+    """Collect static files, migrate and seed ``lettings`` lettings in ``env``'s database; return seconds seeding."""
+    manage("collectstatic", "--noinput", env=env)
+    manage("migrate", "--noinput", env=env)
+    started = time.monotonic()
+    subprocess.run([sys.executable, "bench/seed.py", str(lettings)], cwd=PROJECT_DIR, env=env, check=True)
+    return time.monotonic() - started
 
 
 def measure(size: int, args) -> tuple[list[dict], dict]:
@@ -156,11 +165,7 @@ def measure(size: int, args) -> tuple[list[dict], dict]:
             LOG_LEVEL="WARNING",
             REDIS_URL=REDIS_URL,
         )
-        manage("collectstatic", "--noinput", env=env)
-        manage("migrate", "--noinput", env=env)
-        started = time.monotonic()
-        subprocess.run([sys.executable, "bench/seed.py", str(size)], cwd=PROJECT_DIR, env=env, check=True)
-        print(f"N={size}: seeded in {time.monotonic() - started:.1f} s", flush=True)
+        print(f"N={size}: seeded in {build_site(env, size):.1f} s", flush=True)
         targets = pages(size, middle_letting_pk(database_url, size))
         queries = count_queries(env, list(targets.values()))
         for mode in (CACHED, UNCACHED):
@@ -183,7 +188,7 @@ def measure(size: int, args) -> tuple[list[dict], dict]:
                 rows.extend(mode_rows)
                 if mode == UNCACHED and size == args.memory_at:
                     print(f"N={size}: 10,000 uncached requests for the memory check", flush=True)
-                    extra["memory"] = measure_memory(server, server.base_url, targets)
+                    extra["memory"] = measure_memory(server, targets)
     shutil.rmtree(work, ignore_errors=True)
     return rows, extra
 

@@ -21,7 +21,6 @@ import os
 import re
 import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -43,7 +42,7 @@ import requests  # noqa: E402
 from wagtail.images.tests.utils import get_test_image_file_jpeg  # noqa: E402
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text  # noqa: E402
 
-from bench.run import run_wrk  # noqa: E402
+from bench.run import build_site, run_wrk  # noqa: E402
 from site_cms.tests.servers import (  # noqa: E402
     free_port,
     fresh_postgres_database,
@@ -208,9 +207,7 @@ def two_dynos(work: Path, lettings: int, **overrides: str):
         database = stack.enter_context(fresh_postgres_database("oc_scale"))
         s3_endpoint = stack.enter_context(running_s3(BUCKET))
         env = shared_environment(database, work, s3_endpoint, **overrides)
-        manage("collectstatic", "--noinput", env=env)
-        manage("migrate", "--noinput", env=env)
-        subprocess.run([sys.executable, "bench/seed.py", str(lettings)], cwd=PROJECT_DIR, env=env, check=True)
+        build_site(env, lettings)
         manage("createsuperuser", "--noinput", "--username", EDITOR, "--email", "scale@example.com",
                env={**env, "DJANGO_SUPERUSER_PASSWORD": password})  # fmt: skip
         dynos = [

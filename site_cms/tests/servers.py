@@ -28,34 +28,42 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_for_http(url: str, timeout: float = 30.0, process: subprocess.Popen | None = None) -> float:
-    """Wait until ``url`` answers 200; return the seconds waited. Fail early if ``process`` died."""
+def _wait_until(ready, timeout: float, process: subprocess.Popen | None, waiting_for: str) -> float:
+    """Call ``ready()`` every 0.1 s until it is true; return the seconds waited. Fail early if ``process`` died."""
     started = time.monotonic()
     while time.monotonic() - started < timeout:
         if process is not None and process.poll() is not None:
-            raise RuntimeError(f"the server exited with status {process.returncode} before answering {url}")
+            raise RuntimeError(f"the server exited with status {process.returncode} before {waiting_for}")
+        if ready():
+            return time.monotonic() - started
+        time.sleep(0.1)
+    raise TimeoutError(f"timed out after {timeout} s waiting for: {waiting_for}")
+
+
+def wait_for_http(url: str, timeout: float = 30.0, process: subprocess.Popen | None = None) -> float:
+    """Wait until ``url`` answers 200; return the seconds waited. Fail early if ``process`` died."""
+
+    def answers() -> bool:
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return time.monotonic() - started
+                return response.status == 200
         except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(f"{url} did not answer 200 within {timeout} s")
+            return False
+
+    return _wait_until(answers, timeout, process, f"{url} answers 200")
 
 
 def wait_for_port(port: int, timeout: float = 30.0, process: subprocess.Popen | None = None) -> None:
     """Wait until something accepts TCP connections on 127.0.0.1:``port``."""
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"the server exited with status {process.returncode} before listening on {port}")
+
+    def listens() -> bool:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
+            return True
         except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(f"nothing listened on port {port} within {timeout} s")
+            return False
+
+    _wait_until(listens, timeout, process, f"something listens on port {port}")
 
 
 def project_env(**overrides: str) -> dict[str, str]:

@@ -183,19 +183,20 @@ def any_page(browser, site, request):
     yield from _open_page(browser, site, request, request.param)
 
 
-def log_in_to_wagtail(page, username: str, password: str) -> None:
-    """Log in through the Wagtail admin's login form."""
-    page.goto("/cms/login/")
+def _log_in(page, admin: str, submit: str, username: str, password: str) -> None:
+    """Fill and send the login form of the admin at ``/<admin>/``; wait for its dashboard."""
+    page.goto(f"/{admin}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/cms/")
+    page.click(submit)
+    page.wait_for_url(f"**/{admin}/")
+
+
+def log_in_to_wagtail(page, username: str, password: str) -> None:
+    """Log in through the Wagtail admin's login form."""
+    _log_in(page, "cms", "button[type=submit]", username, password)
 
 
 def log_in_to_django_admin(page, username: str, password: str) -> None:
     """Log in through the Django admin's login form."""
-    page.goto("/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
+    _log_in(page, "admin", "input[type=submit]", username, password)

@@ -23,6 +23,7 @@ from django.core.cache import caches
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
+REQUEST_ATTRIBUTE = "_page_cache_generation"
 
 
 def page_cache():
@@ -56,13 +57,24 @@ def invalidate_all(reason: str) -> None:
     logger.info("Page cache cleared: %s", reason)
 
 
+def request_generation(request) -> int:
+    """Return the generation this request began under, reading it from the cache only once per request."""
+    if not hasattr(request, REQUEST_ATTRIBUTE):
+        setattr(request, REQUEST_ATTRIBUTE, current_generation())
+    return getattr(request, REQUEST_ATTRIBUTE)
+
+
 def lookup(request) -> tuple[int, str, tuple | None]:
-    """Return the current generation, the page's key and its stored ``(content, headers)`` if still valid."""
+    """Return the current generation, the page's key and its stored ``(content, headers)`` if still valid.
+
+    The generation is kept on the request, so fragments rendered for it use the same one.
+    """
     key = page_key(request)
     found = page_cache().get_many([GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY)
     if generation is None:
-        return current_generation(), key, None
+        return request_generation(request), key, None
+    setattr(request, REQUEST_ATTRIBUTE, generation)
     stored = found.get(key)
     if stored is not None and stored[0] == generation:
         return generation, key, stored[1:]

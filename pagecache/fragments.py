@@ -30,7 +30,7 @@ def cached_fragments(
         if prepare is not None:
             prepare(list(objects))
         return [render(item) for item in objects]
-    generation = cache.current_generation()
+    generation = cache.request_generation(request)
     keys = {item.pk: f"fragment:{name}:{generation}:{request.get_host()}:{item.pk}" for item in objects}
     found = cache.page_cache().get_many(list(keys.values()))
     missing = [item for item in objects if keys[item.pk] not in found]

@@ -4,6 +4,7 @@ import io
 import os
 import re
 import sqlite3
+import subprocess
 from datetime import UTC
 from pathlib import Path
 
@@ -21,12 +22,28 @@ from .builders import ADDRESSES, LETTINGS, USERS, build_legacy_db
 
 pytestmark = pytest.mark.django_db
 
-# shared/ lies beside the checkout (for developers and CI); LEGACY_DATABASE may point elsewhere.
-REAL_DATABASE = Path(
-    os.environ.get(
-        "LEGACY_DATABASE", Path(__file__).resolve().parents[3] / "shared" / "legacy" / "oc-lettings-site.sqlite3"
-    )
-)
+LEGACY_FILE = Path("shared") / "legacy" / "oc-lettings-site.sqlite3"
+
+
+def real_database() -> Path:
+    """Return where the old site's database is: ``LEGACY_DATABASE``, else ``shared/`` beside the checkout.
+
+    A clone of a local checkout (``git clone . /tmp/x``, as the README's fresh-clone check does) has
+    no ``shared/`` beside it, so ``shared/`` beside the checkout it was cloned from counts too.
+    """
+    if "LEGACY_DATABASE" in os.environ:
+        return Path(os.environ["LEGACY_DATABASE"])
+    checkout = Path(__file__).resolve().parents[2]
+    candidates = [checkout.parent / LEGACY_FILE]
+    origin = subprocess.run(
+        ["git", "-C", str(checkout), "config", "--get", "remote.origin.url"], capture_output=True, text=True
+    ).stdout.strip()
+    if origin and Path(origin).is_dir():
+        candidates.append(Path(origin).resolve().parent / LEGACY_FILE)
+    return next((path for path in candidates if path.is_file()), candidates[0])
+
+
+REAL_DATABASE = real_database()
 
 
 def run(*args) -> str:

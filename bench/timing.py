@@ -1,0 +1,71 @@
+r"""Time pages in process (Django's test client, no HTTP server), and optionally profile them.
+
+Run against a seeded benchmark database with the production settings, for example:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/oc_explore SECRET_KEY=x ALLOWED_HOSTS=127.0.0.1 \
+        SITE_HTTPS=false STATIC_ROOT=/tmp/oc-static REDIS_URL=redis://127.0.0.1:6379/12 \
+        PAGE_CACHE_SECONDS=0 python bench/timing.py /healthz/live /lettings/ --requests 50 --profile
+
+It prints the mean time per request of each path after a warm-up, whether the page came from the
+page cache, and with ``--profile`` the functions that took the most time (cProfile, cumulative).
+This is how ``docs/performance.rst`` found where the time goes; wrk numbers come from ``run.py``.
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_cms.settings.production")
+
+import django
+
+django.setup()
+
+from django.test import Client  # noqa: E402
+
+
+def time_path(client: Client, path: str, requests: int) -> None:
+    """Print the mean time of ``requests`` requests to ``path`` after a warm-up."""
+    for _ in range(min(requests, 20)):
+        client.get(path)
+    started = time.perf_counter()
+    for _ in range(requests):
+        response = client.get(path)
+    mean_ms = (time.perf_counter() - started) / requests * 1000
+    cache_state = response.get("X-Page-Cache", "not cached")
+    size = len(response.content)
+    print(f"{path}: {mean_ms:.2f} ms per request, HTTP {response.status_code}, {size} bytes, {cache_state}")
+
+
+def profile_path(client: Client, path: str, requests: int, lines: int) -> None:
+    """Print the ``lines`` functions with the most cumulative time over ``requests`` requests."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        client.get(path)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(lines)
+
+
+def main() -> None:
+    """Time (and profile) every path given."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="+")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--profile", action="store_true", help="also print a cProfile summary")
+    parser.add_argument("--lines", type=int, default=40, help="functions shown with --profile")
+    args = parser.parse_args()
+    client = Client(HTTP_HOST="127.0.0.1")
+    for path in args.paths:
+        time_path(client, path, args.requests)
+        if args.profile:
+            profile_path(client, path, args.requests, args.lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -22,7 +22,7 @@ class HomePage(Page):
         verbose_name = "home page"
 
     def get_context(self, request, *args, **kwargs):
-        """Add the live listing pages under the home page, for its links."""
+        """Add the live listing pages under the home page that anonymous visitors may open, for its links."""
         context = super().get_context(request, *args, **kwargs)
-        context["sections"] = self.get_children().live().specific().order_by("path")
+        context["sections"] = self.get_children().live().public().specific().order_by("path")
         return context

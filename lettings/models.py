@@ -149,8 +149,8 @@ class LettingIndexPage(RoutablePageMixin, Page):
         verbose_name = "lettings index"
 
     def lettings(self):
-        """Return the live lettings under this page, with their addresses."""
-        return LettingPage.objects.live().descendant_of(self).select_related("address")
+        """Return the live lettings under this page that anonymous visitors may open, with their addresses."""
+        return LettingPage.objects.live().public().descendant_of(self).select_related("address")
 
     @staticmethod
     def prefetch_card_photos(lettings: list) -> None:

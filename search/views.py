@@ -89,7 +89,7 @@ def search(request):
     lettings = profiles = None
     if terms:
         lettings = keyset_page(
-            matching(LettingPage.objects.live().select_related("address"), LETTING_FIELDS, terms),
+            matching(LettingPage.objects.live().public().select_related("address"), LETTING_FIELDS, terms),
             request.GET,
             order_field="title",
             per_page=RESULTS_PER_PAGE,
@@ -97,7 +97,7 @@ def search(request):
             prefix="lettings_",
         )
         lettings.rows = [letting_result(letting, request) for letting in lettings.rows]
-        profile_index = ProfileIndexPage.objects.live().first()
+        profile_index = ProfileIndexPage.objects.live().public().first()
         if profile_index is not None:
             profiles = keyset_page(
                 matching(Profile.objects.select_related("user"), PROFILE_FIELDS, terms),

@@ -5,6 +5,8 @@ read at most 50,000 per file) and would load them all at once. Each section page
 slice of an ordered query, so a sitemap request costs the same at any size.
 """
 
+from django.contrib.sitemaps import views as django_sitemap_views
+from django.core.paginator import EmptyPage
 from django.db.models import Max
 from wagtail.contrib.sitemaps import Sitemap
 
@@ -13,20 +15,36 @@ from profiles.models import Profile, ProfileIndexPage
 LIMIT = 2000
 
 
-class PageSitemap(Sitemap):
-    """Every live, public Wagtail page (home, listings, lettings), ``LIMIT`` per sitemap page."""
+class SectionSitemap(Sitemap):
+    """A sitemap section that answers 404, rather than an empty file or an error, when it has no URL."""
 
     limit = LIMIT
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        """Return the URLs of one sitemap page; Django's view turns ``EmptyPage`` into a 404."""
+        if not self.paginator.count:
+            raise EmptyPage("This sitemap section has no public page.")
+        return super().get_urls(page=page, site=site, protocol=protocol)
+
+
+class PageSitemap(SectionSitemap):
+    """Every live page an anonymous visitor may open (home, listings, lettings), ``LIMIT`` per sitemap page.
+
+    Wagtail's ``items()`` already keeps only live pages without a view restriction on them or an ancestor.
+    """
 
     def get_latest_lastmod(self):
         """Return the latest publication, in one query (Django would call ``lastmod`` on every page)."""
         return self.items().order_by().aggregate(latest=Max("last_published_at"))["latest"]
 
 
-class ProfileSitemap(Sitemap):
-    """Every profile page (``/profiles/<username>/``), ``LIMIT`` per sitemap page, by username."""
+class ProfileSitemap(SectionSitemap):
+    """Every profile page (``/profiles/<username>/``), ``LIMIT`` per sitemap page, by username.
 
-    limit = LIMIT
+    Profiles are pages of the profiles index, so there are none while that index is unpublished,
+    deleted or restricted (a password, a login, groups; on it or on an ancestor).
+    """
+
     lastmod = None  # profiles have no publication date
 
     def items(self):
@@ -36,9 +54,9 @@ class ProfileSitemap(Sitemap):
         return Profile.objects.select_related("user").order_by("user__username", "pk")
 
     def _index(self) -> ProfileIndexPage | None:
-        """Return the live profiles index page (fetched once per sitemap request)."""
+        """Return the live profiles index page if anonymous visitors may open it (fetched once per request)."""
         if not hasattr(self, "_profile_index"):
-            self._profile_index = ProfileIndexPage.objects.live().first()
+            self._profile_index = ProfileIndexPage.objects.live().public().first()
         return self._profile_index
 
     def _urls(self, page, protocol, domain):
@@ -52,3 +70,10 @@ class ProfileSitemap(Sitemap):
 
 
 SITEMAPS = {"pages": PageSitemap, "profiles": ProfileSitemap}
+
+
+def sitemap_index(request, sitemap_url_name: str):
+    """Return the sitemap index of the sections that have at least one URL (an empty section answers 404)."""
+    sections = {name: section(request) for name, section in SITEMAPS.items()}
+    listed = {name: section for name, section in sections.items() if section.paginator.count}
+    return django_sitemap_views.index(request, listed, sitemap_url_name=sitemap_url_name)

@@ -62,7 +62,7 @@ def public_lists(client) -> dict[str, str]:
 
 @pytest.fixture
 def lettings(lettings_index, profiles_index):
-    """A public letting and a private one (same state), with a photo each, and a profile."""
+    """Return a public letting and a private one (same state), with a photo each, and a profile."""
     public = make_letting(lettings_index, title=PUBLIC_TITLE, address=make_address(state="GA"), photos=1)
     secret = make_letting(
         lettings_index,

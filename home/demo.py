@@ -2,6 +2,12 @@
 
 Kept apart from the command so that tests and other commands can call it. Every step looks for
 what exists first, so a second run creates nothing and changes nothing.
+
+Editors change the site between runs, so a later run only restores what is missing and changes
+no record that exists: a deleted letting comes back on its old address when that address is still
+free, and is left out, with a note saying why, when another letting holds that address now; a
+letting whose slug another page took comes back under the next free slug, with a note. A deleted
+user, profile, address or group comes back too. Everything happens in one transaction.
 """
 
 import io
@@ -11,6 +17,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -26,7 +33,7 @@ from wagtail.images import get_image_model
 from lettings.models import Address, LettingIndexPage, LettingPage, LettingPageGalleryImage
 from profiles.models import Profile, ProfileIndexPage
 
-from .groups import EDITORS, MODERATORS
+from .groups import EDITORS, MODERATORS, grant_group_permissions
 from .models import HomePage
 
 logger = logging.getLogger(__name__)
@@ -48,14 +55,19 @@ PHOTO_COLOURS = ("#c2410c", "#0f766e", "#1d4ed8", "#7c3aed", "#b45309", "#be123c
 
 @dataclass
 class DemoReport:
-    """What a run created, and the logins to print."""
+    """What a run created, what it left alone and why, and the logins to print."""
 
     created: dict[str, int] = field(default_factory=dict)
     logins: list[tuple[str, str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def count(self, kind: str) -> None:
         """Count one created record of ``kind``."""
         self.created[kind] = self.created.get(kind, 0) + 1
+
+    def note(self, message: str) -> None:
+        """Record something the person running the command should know (a record left out or moved)."""
+        self.notes.append(message)
 
     @property
     def changed_anything(self) -> bool:
@@ -161,14 +173,13 @@ class DemoDataLoader:
                 self.report.count("profiles")
 
     def _load_lettings(self, index: LettingIndexPage) -> None:
-        """Create each letting's address and published page, with a demo photo."""
+        """Create each missing letting's published page (and its address if missing), with a demo photo."""
         for position, record in enumerate(self.data["lettings"]):
             if LettingPage.objects.filter(legacy_id=record["legacy_id"]).exists():
                 continue
-            address = Address(**record["address"])
-            address.full_clean()
-            address.save()
-            self.report.count("addresses")
+            address = self._address_for(record)
+            if address is None:
+                continue
             letting = LettingPage(
                 title=record["title"],
                 address=address,
@@ -181,11 +192,43 @@ class DemoDataLoader:
                 live=False,
             )
             index.add_child(instance=letting)
+            wanted_slug = slugify(letting.title, allow_unicode=getattr(settings, "WAGTAIL_ALLOW_UNICODE_SLUGS", True))
+            if letting.slug != wanted_slug:
+                self.report.note(
+                    f"Letting {letting.title!r} (old id {letting.legacy_id}) restored with the slug {letting.slug}: "
+                    f"another page holds {wanted_slug}."
+                )
             if self.with_photos:
                 self._add_photo(letting, PHOTO_COLOURS[position % len(PHOTO_COLOURS)])
             letting.save_revision(log_action=True).publish()
             self.report.count("lettings")
             logger.info("Demo data: published letting %r (old id %s)", letting.title, letting.legacy_id)
+
+    def _address_for(self, record: dict) -> Address | None:
+        """Return the address a missing letting gets, or None (with a note) when another letting holds it.
+
+        A deleted letting leaves its address, with the address's old id, behind: the letting gets it back
+        unless an editor has since given it to another letting, which is then left alone.
+        """
+        fields = record["address"]
+        legacy_id = fields.get("legacy_id")
+        address = Address.objects.filter(legacy_id=legacy_id).first() if legacy_id is not None else None
+        if address is None:
+            address = Address(**fields)
+            address.full_clean()
+            address.save()
+            self.report.count("addresses")
+            return address
+        holder = LettingPage.objects.filter(address=address).first()
+        if holder is not None:
+            self.report.note(
+                f"Letting {record['title']!r} (old id {record['legacy_id']}) not restored: its address "
+                f"(old id {legacy_id}) now belongs to the letting {holder.title!r} (page {holder.pk}). "
+                "Give that letting another address, or delete it, and run this command again to restore it."
+            )
+            return None
+        logger.info("Demo data: letting %r gets back its address %s", record["title"], address)
+        return address
 
     def _add_photo(self, letting: LettingPage, colour: str) -> None:
         """Give a letting one generated photo in its gallery."""
@@ -209,9 +252,19 @@ class DemoDataLoader:
             user.set_password(password)
             user.full_clean()
             user.save()
-            user.groups.add(Group.objects.get(name=record["group"]))
+            user.groups.add(self._group(record["group"]))
             self.report.count("users")
             self.report.logins.append((username, password, record["group"].lower().rstrip("s")))
+
+    def _group(self, name: str) -> Group:
+        """Return the Editors or Moderators group, recreating both with their permissions if one was deleted."""
+        group = Group.objects.filter(name=name).first()
+        if group is None:
+            grant_group_permissions()
+            group = Group.objects.get(name=name)
+            self.report.count("groups")
+            self.report.note(f"The {name} group was missing: recreated with its permissions.")
+        return group
 
     def _load_intros(self, index: LettingIndexPage) -> None:
         """Give the home page and both listings an introduction where they have none yet."""

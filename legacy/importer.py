@@ -5,12 +5,20 @@ site's rules and compares it with what the site already holds; it writes nothing
 was rejected does :meth:`LegacyImport.apply` write the plan, inside one transaction, so a failure
 part-way leaves the database as it was. Records are matched by natural keys: users and profiles by
 username, addresses and lettings by their old-site id (``legacy_id``).
+
+Nothing in the old file is trusted. Every typed column is parsed strictly (:data:`COLUMN_TYPES`): a
+boolean is 0/1, true/false, t/f or yes/no in any case, a whole number is an integer, a timestamp is a
+real date and time, and text is valid text without NUL characters (which PostgreSQL cannot store).
+Duplicate ids, usernames and profiles are found in the same planning pass, so ``--dry-run`` names every
+damaged row, by table and id, before anything could be written.
 """
 
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC
+from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -22,7 +30,7 @@ from django.utils.timezone import is_naive, make_aware
 from lettings.models import Address, LettingIndexPage, LettingPage
 from profiles.models import Profile
 
-from .source import LegacySource
+from .source import LegacySource, Undecodable
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +48,146 @@ USER_FIELDS = (
     "last_login",
 )
 ADDRESS_FIELDS = ("number", "street", "city", "state", "zip_code", "country_iso_code")
+# Old ids become ``legacy_id``, a PositiveIntegerField: 0 to 2**31 - 1 on every database Django supports.
+MAX_ID = 2**31 - 1
+TRUE_WORDS = frozenset({"1", "true", "t", "yes"})
+FALSE_WORDS = frozenset({"0", "false", "f", "no"})
+SHOWN_LENGTH = 60
+
+
+class BadValueError(ValueError):
+    """A cell holds what its column cannot: the message shows the value and the rule."""
+
+
+def _shown(value) -> str:
+    """Return a cell's value as a message shows it: NULL, a BLOB's size, raw bytes, or a shortened repr."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, Undecodable):
+        return str(value)
+    if isinstance(value, bytes):
+        return f"a BLOB of {len(value)} byte{'' if len(value) == 1 else 's'}"
+    text = repr(value)
+    return text if len(text) <= SHOWN_LENGTH else f"{text[: SHOWN_LENGTH - 4]}...{text[-1]}"
+
+
+def _boolean(value) -> bool:
+    """Return a boolean cell: 0/1 as numbers, or 0/1, true/false, t/f, yes/no as text in any case."""
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+    raise BadValueError(f"{_shown(value)} is not a boolean (0/1, true/false, t/f or yes/no)")
+
+
+def _whole_number(value, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    """Return a whole-number cell, within the bounds if given.
+
+    Only an SQLite integer counts: an INTEGER column converts digits written as text on insertion, so
+    text left in one is not a number (nor is a REAL, which SQLite keeps only when it has a fraction).
+    """
+    if not isinstance(value, int):
+        raise BadValueError(f"{_shown(value)} is not a whole number")
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise BadValueError(f"{_shown(value)} is not a whole number from {minimum} to {maximum}")
+    return value
+
+
+def _timestamp(value, *, nullable: bool = False):
+    """Return a timestamp cell (naive text is UTC) as an aware datetime; NULL or '' only where ``nullable``."""
+    if nullable and value in (None, ""):
+        return None
+    moment = None
+    if isinstance(value, str):
+        try:
+            moment = parse_datetime(value)
+        except ValueError:  # well formed but impossible, such as February 30
+            moment = None
+    if moment is None:
+        raise BadValueError(f"{_shown(value)} is not a date and time")
+    return make_aware(moment, UTC) if is_naive(moment) else moment
+
+
+def _text(value, *, null_as: str | None = None) -> str | None:
+    """Return a text cell: valid text without NUL characters; NULL becomes ``null_as``."""
+    if value is None:
+        return null_as
+    if isinstance(value, Undecodable):
+        raise BadValueError(f"{value} is not valid {value.encoding.upper()} text")
+    if not isinstance(value, str):
+        raise BadValueError(f"{_shown(value)} is not text")
+    if "\x00" in value:
+        raise BadValueError(f"{_shown(value)} contains a NUL character")
+    return value
+
+
+def _zip_code(value) -> str | None:
+    """Return a ZIP code cell as text: the old site stored a number (5 digits kept), a damaged copy text."""
+    if value is None or isinstance(value, str | bytes | Undecodable):
+        return _text(value)
+    number = _whole_number(value)
+    return f"{number:05d}" if 0 <= number <= 99999 else str(number)
+
+
+_id = partial(_whole_number, minimum=0, maximum=MAX_ID)
+_optional_text = partial(_text, null_as="")
+# What each column read from the old database may hold; the parser raises BadValueError for anything else.
+COLUMN_TYPES: dict[str, dict[str, Callable[[Any], Any]]] = {
+    "user": {
+        "id": _id,
+        "username": _text,
+        "password": _text,
+        "first_name": _optional_text,
+        "last_name": _optional_text,
+        "email": _optional_text,
+        "is_active": _boolean,
+        "is_staff": _boolean,
+        "is_superuser": _boolean,
+        "date_joined": _timestamp,
+        "last_login": partial(_timestamp, nullable=True),
+    },
+    "address": {
+        "id": _id,
+        "number": _whole_number,
+        "street": _text,
+        "city": _text,
+        "state": _text,
+        "zip_code": _zip_code,
+        "country_iso_code": _text,
+    },
+    "letting": {"id": _id, "title": _optional_text, "address_id": _whole_number},
+    "profile": {"id": _id, "favorite_city": _optional_text, "user_id": _whole_number},
+}
+
+
+@dataclass
+class SourceRow:
+    """One row of the old database: its id as messages show it, its parsed values, and its problems."""
+
+    label: str
+    values: dict[str, Any]
+    problems: list[str] = field(default_factory=list)
+
+
+def _flag_duplicates(rows: list[SourceRow], column: str, rule: Callable[[Any, list[SourceRow]], str]) -> None:
+    """Add a problem to every row that shares its value of ``column`` with another row (NULLs aside)."""
+    holders = defaultdict(list)
+    for row in rows:
+        if row.values.get(column) is not None:
+            holders[row.values[column]].append(row)
+    for value, group in holders.items():
+        if len(group) > 1:
+            for row in group:
+                row.problems.append(rule(value, [other for other in group if other is not row]))
+
+
+def _row_ids(rows: list[SourceRow]) -> str:
+    """Return "row id=3" or "rows id=3, 4" for a message."""
+    return f"row{'s' if len(rows) > 1 else ''} id={', '.join(row.label for row in rows)}"
 
 
 @dataclass
@@ -82,16 +230,6 @@ class ImportPlan:
         return [step for step in self.steps if step.status == "conflicting"]
 
 
-def _timestamp(value):
-    """Return an old-site timestamp (naive UTC text) as an aware datetime, or None."""
-    if value in (None, ""):
-        return None
-    moment = parse_datetime(str(value))
-    if moment is None:
-        raise ValueError(f"{value!r} is not a date and time")
-    return make_aware(moment, UTC) if is_naive(moment) else moment
-
-
 def _messages(error: ValidationError) -> str:
     """Flatten a validation error into "field: message" text."""
     if hasattr(error, "message_dict"):
@@ -120,11 +258,34 @@ class LegacyImport:
         self._plan_lettings(plan, addresses)
         return plan
 
-    def _reject(self, plan: ImportPlan, kind: str, table_kind: str, row_id, rule: str) -> None:
+    def _reject(self, plan: ImportPlan, kind: str, table_kind: str, row_label, rule: str) -> None:
         """Record a row that breaks a rule of the new site."""
         table = self.source.tables[table_kind]
-        plan.problems.append(f"{table} row id={row_id}: {rule}")
-        plan.steps.append(Step(kind, f"{table} #{row_id}", "rejected"))
+        plan.problems.append(f"{table} row id={row_label}: {rule}")
+        plan.steps.append(Step(kind, f"{table} #{row_label}", "rejected"))
+
+    def _read(self, table_kind: str) -> list[SourceRow]:
+        """Read every row of one kind, parse each column strictly, and flag bad values and duplicate ids."""
+        rows = []
+        for cells in self.source.rows(table_kind):
+            row = SourceRow(label="", values={})
+            for column, parse in COLUMN_TYPES[table_kind].items():
+                try:
+                    row.values[column] = parse(cells[column])
+                except BadValueError as error:
+                    row.problems.append(f"{column}: {error}")
+            row.label = str(row.values["id"]) if "id" in row.values else _shown(cells["id"])
+            rows.append(row)
+        by_id = defaultdict(list)
+        for row in rows:
+            if "id" in row.values:
+                by_id[row.values["id"]].append(row)
+        for old_id, group in by_id.items():
+            if len(group) > 1:
+                for place, row in enumerate(group, start=1):
+                    row.label = f"{old_id} ({place} of {len(group)})"  # tells the rows that share an id apart
+                    row.problems.append(f"id: {old_id} is used by {len(group)} rows")
+        return rows
 
     def _compare(self, step: Step, current: dict[str, Any]) -> Step:
         """Set a matched step's status: unchanged, or conflicting/updated where values differ."""
@@ -143,41 +304,50 @@ class LegacyImport:
         """Check each old user and match it by username."""
         user_model = get_user_model()
         existing = {user.username: user for user in user_model.objects.all()}
+        rows = self._read("user")
+        _flag_duplicates(
+            rows, "username", lambda value, others: f"username: {value!r} is also used by {_row_ids(others)}"
+        )
         steps = {}
-        for row in self.source.rows("user"):
-            try:
-                values = {name: row[name] for name in USER_FIELDS}
-                for flag in ("is_active", "is_staff", "is_superuser"):
-                    values[flag] = bool(values[flag])
-                values["first_name"] = values["first_name"] or ""
-                values["last_name"] = values["last_name"] or ""
-                values["email"] = values["email"] or ""
-                values["date_joined"] = _timestamp(values["date_joined"])
-                values["last_login"] = _timestamp(values["last_login"])
-                user_model(username=row["username"], **values).full_clean(validate_unique=False)
-            except (ValidationError, ValueError, TypeError) as error:
-                rule = _messages(error) if isinstance(error, ValidationError) else str(error)
-                self._reject(plan, "users", "user", row["id"], rule)
+        for row in rows:
+            if row.problems:
+                self._reject(plan, "users", "user", row.label, "; ".join(row.problems))
                 continue
-            step = Step("users", row["username"], "created", values)
-            if row["username"] in existing:
-                step.target = existing[row["username"]]
+            values = {name: row.values[name] for name in USER_FIELDS}
+            username = row.values["username"]
+            try:
+                user_model(username=username, **values).full_clean(validate_unique=False)
+            except ValidationError as error:
+                self._reject(plan, "users", "user", row.label, _messages(error))
+                continue
+            step = Step("users", username, "created", values)
+            if username in existing:
+                step.target = existing[username]
                 self._compare(step, {name: getattr(step.target, name) for name in USER_FIELDS})
             plan.steps.append(step)
-            steps[row["id"]] = step
+            steps[row.values["id"]] = step
         return steps
 
     def _plan_profiles(self, plan: ImportPlan, users: dict[int, Step]) -> None:
-        """Check each old profile; it needs an importable user and is matched by that username."""
+        """Check each old profile; it needs an importable user of its own and is matched by that username."""
         existing = {profile.user.username: profile for profile in Profile.objects.select_related("user")}
-        for row in self.source.rows("profile"):
-            user_step = users.get(row["user_id"])
-            if user_step is None:
-                self._reject(plan, "profiles", "profile", row["id"], f"user {row['user_id']} is missing or rejected")
+        rows = self._read("profile")
+        _flag_duplicates(
+            rows, "user_id", lambda value, others: f"user_id: user {value} also has the profile {_row_ids(others)}"
+        )
+        for row in rows:
+            if row.problems:
+                self._reject(plan, "profiles", "profile", row.label, "; ".join(row.problems))
                 continue
-            values = {"favorite_city": row["favorite_city"] or ""}
+            user_step = users.get(row.values["user_id"])
+            if user_step is None:
+                self._reject(
+                    plan, "profiles", "profile", row.label, f"user {row.values['user_id']} is missing or rejected"
+                )
+                continue
+            values = {"favorite_city": row.values["favorite_city"]}
             if len(values["favorite_city"]) > 64:
-                self._reject(plan, "profiles", "profile", row["id"], "favorite_city: at most 64 characters")
+                self._reject(plan, "profiles", "profile", row.label, "favorite_city: at most 64 characters")
                 continue
             step = Step("profiles", user_step.label, "created", values, user_step=user_step)
             if user_step.label in existing:
@@ -189,54 +359,71 @@ class LegacyImport:
         """Check each old address (ZIP codes become five-digit text) and match it by old id."""
         existing = {address.legacy_id: address for address in Address.objects.filter(legacy_id__isnull=False)}
         steps = {}
-        for row in self.source.rows("address"):
-            zip_code = row["zip_code"]
-            if isinstance(zip_code, int) and not isinstance(zip_code, bool):
-                zip_code = f"{zip_code:05d}" if 0 <= zip_code <= 99999 else str(zip_code)
-            values = {name: row[name] for name in ADDRESS_FIELDS}
-            values["zip_code"] = str(zip_code)
-            candidate = Address(**values)
+        for row in self._read("address"):
+            if row.problems:
+                self._reject(plan, "addresses", "address", row.label, "; ".join(row.problems))
+                continue
+            candidate = Address(**{name: row.values[name] for name in ADDRESS_FIELDS})
             try:
                 candidate.full_clean(validate_unique=False)
             except ValidationError as error:
-                self._reject(plan, "addresses", "address", row["id"], _messages(error))
+                self._reject(plan, "addresses", "address", row.label, _messages(error))
                 continue
             values = {name: getattr(candidate, name) for name in ADDRESS_FIELDS}
-            step = Step("addresses", f"address #{row['id']} ({candidate})", "created", values, legacy_id=row["id"])
-            if row["id"] in existing:
-                step.target = existing[row["id"]]
+            legacy_id = row.values["id"]
+            step = Step("addresses", f"address #{legacy_id} ({candidate})", "created", values, legacy_id=legacy_id)
+            if legacy_id in existing:
+                step.target = existing[legacy_id]
                 self._compare(step, {name: getattr(step.target, name) for name in ADDRESS_FIELDS})
             plan.steps.append(step)
-            steps[row["id"]] = step
+            steps[legacy_id] = step
         return steps
 
     def _plan_lettings(self, plan: ImportPlan, addresses: dict[int, Step]) -> None:
         """Check each old letting; it needs an importable address of its own and is matched by old id."""
         existing = {page.legacy_id: page for page in LettingPage.objects.filter(legacy_id__isnull=False)}
+        # The site's lettings by the old id of their address: a letting written here must not take another's.
+        holders = {
+            page.address.legacy_id: page
+            for page in LettingPage.objects.filter(address__legacy_id__isnull=False).select_related("address")
+        }
         title_limit = LettingPage._meta.get_field("title").max_length
         used_addresses = set()
-        for row in self.source.rows("letting"):
-            address_step = addresses.get(row["address_id"])
-            if address_step is None:
-                rule = f"address {row['address_id']} is missing from {self.source.tables['address']} or rejected"
-                self._reject(plan, "lettings", "letting", row["id"], rule)
+        for row in self._read("letting"):
+            if row.problems:
+                self._reject(plan, "lettings", "letting", row.label, "; ".join(row.problems))
                 continue
-            if row["address_id"] in used_addresses:
-                rule = f"address {row['address_id']} already belongs to another letting"
-                self._reject(plan, "lettings", "letting", row["id"], rule)
+            address_id = row.values["address_id"]
+            if address_id not in addresses:
+                rule = f"address {address_id} is missing from {self.source.tables['address']} or rejected"
+                self._reject(plan, "lettings", "letting", row.label, rule)
                 continue
-            title = (row["title"] or "").strip()
+            if address_id in used_addresses:
+                self._reject(
+                    plan, "lettings", "letting", row.label, f"address {address_id} already belongs to another letting"
+                )
+                continue
+            title = row.values["title"].strip()
             if not title or len(title) > title_limit:
                 rule = f"title: must be 1 to {title_limit} characters (it has {len(title)})"
-                self._reject(plan, "lettings", "letting", row["id"], rule)
+                self._reject(plan, "lettings", "letting", row.label, rule)
                 continue
-            used_addresses.add(row["address_id"])
-            values = {"title": title, "address_legacy_id": row["address_id"]}
-            step = Step("lettings", f"letting #{row['id']} ({title})", "created", values, legacy_id=row["id"])
-            if row["id"] in existing:
-                step.target = existing[row["id"]]
+            used_addresses.add(address_id)
+            legacy_id = row.values["id"]
+            values = {"title": title, "address_legacy_id": address_id}
+            step = Step("lettings", f"letting #{legacy_id} ({title})", "created", values, legacy_id=legacy_id)
+            if legacy_id in existing:
+                step.target = existing[legacy_id]
                 current_address = step.target.address.legacy_id if step.target.address else None
                 self._compare(step, {"title": step.target.title, "address_legacy_id": current_address})
+            holder = holders.get(address_id)
+            if step.status in ("created", "updated") and holder is not None and holder != step.target:
+                held_as = "no old-site id" if holder.legacy_id is None else f"the old-site id {holder.legacy_id}"
+                rule = (
+                    f"address {address_id} belongs to the site's letting {holder.title!r} (page {holder.pk}, {held_as})"
+                )
+                self._reject(plan, "lettings", "letting", row.label, rule)
+                continue
             plan.steps.append(step)
 
     @transaction.atomic

@@ -3,9 +3,15 @@
 The old site first kept every model in one app (tables ``oc_lettings_site_*``); a later refactoring
 split it into ``lettings`` and ``profiles`` apps (tables ``lettings_address``, ``lettings_letting``,
 ``profiles_profile``). Users are in Django's ``auth_user`` in both. The file is opened read-only.
+
+Nothing read is trusted: SQLite lets any cell hold any type, so :meth:`LegacySource.rows` returns each
+cell as stored (integer, real, text, BLOB as ``bytes``, NULL as ``None``), with text that is not valid in
+the database's encoding kept as :class:`Undecodable` bytes instead of failing the whole read. The importer
+decides what each column may hold.
 """
 
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -43,8 +49,24 @@ COLUMNS = {
 }
 
 
+# SQLite's names for a database's text encoding (PRAGMA encoding), and Python's.
+ENCODINGS = {"UTF-8": "utf-8", "UTF-16le": "utf-16-le", "UTF-16be": "utf-16-be"}
+
+
 class LegacySourceError(Exception):
     """The file cannot be read as an old-site database; the message says why."""
+
+
+@dataclass(frozen=True)
+class Undecodable:
+    """A text cell whose bytes are not valid in the database's encoding (a damaged database)."""
+
+    raw: bytes
+    encoding: str = "utf-8"
+
+    def __str__(self) -> str:
+        """Return the raw bytes as Python shows them, which is safe to print."""
+        return repr(self.raw)
 
 
 def _expected_tables() -> str:
@@ -66,6 +88,7 @@ class LegacySource:
         self.connection.row_factory = sqlite3.Row
         try:
             tables = {row[0] for row in self.connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            self.encoding = ENCODINGS[self.connection.execute("PRAGMA encoding").fetchone()[0]]
         except sqlite3.DatabaseError as error:
             self.close()
             raise LegacySourceError(f"{self.path} is not an SQLite database ({error}).") from error
@@ -73,6 +96,9 @@ class LegacySource:
             self.layout = self._detect_layout(tables)
             self.tables = LAYOUTS[self.layout]
             self._check_columns()
+        except sqlite3.DatabaseError as error:
+            self.close()
+            raise LegacySourceError(f"{self.path} cannot be read ({error}): is it damaged?") from error
         except LegacySourceError:
             self.close()
             raise
@@ -111,11 +137,37 @@ class LegacySource:
                 )
 
     def rows(self, kind: str) -> list[dict]:
-        """Return every row of one kind (user, address, letting, profile) as dicts, ordered by id."""
+        """Return every row of one kind (user, address, letting, profile) as dicts, ordered by id.
+
+        Each cell comes back as stored, whatever its column's declared type: ``int``, ``float``, ``str``,
+        ``bytes`` (a BLOB), ``None`` (NULL), or :class:`Undecodable` for text that is not valid in the
+        database's encoding. Raise :class:`LegacySourceError` if the table cannot be read.
+        """
         table = self.tables[kind]
-        columns = ", ".join(f'"{column}"' for column in COLUMNS[kind])
-        query = f'SELECT {columns} FROM "{table}" ORDER BY id'
-        return [dict(row) for row in self.connection.execute(query)]
+        # Text is fetched as its raw bytes, so one undecodable cell is named instead of failing the read.
+        cells = ", ".join(
+            f'typeof("{column}"), CASE WHEN typeof("{column}") = \'text\' THEN CAST("{column}" AS BLOB) '
+            f'ELSE "{column}" END'
+            for column in COLUMNS[kind]
+        )
+        query = f'SELECT {cells} FROM "{table}" ORDER BY "id"'
+        try:
+            stored = self.connection.execute(query).fetchall()
+        except sqlite3.DatabaseError as error:
+            raise LegacySourceError(f"{self.path}: table {table} cannot be read ({error}): is it damaged?") from error
+        return [
+            {column: self._cell(row[2 * place], row[2 * place + 1]) for place, column in enumerate(COLUMNS[kind])}
+            for row in stored
+        ]
+
+    def _cell(self, storage_class: str, value):
+        """Return one cell as stored; text is decoded strictly, and kept as :class:`Undecodable` if it fails."""
+        if storage_class != "text":
+            return value
+        try:
+            return bytes(value).decode(self.encoding)
+        except UnicodeDecodeError:
+            return Undecodable(bytes(value), self.encoding)
 
     def close(self) -> None:
         """Close the connection."""

@@ -5,11 +5,14 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError
 from django.test import override_settings
 
-from home.demo import read_demo_data
+from home.demo import DemoDataLoader, read_demo_data
 from lettings.models import Address, LettingPage
+from lettings.tests.factories import make_letting
 from profiles.models import Profile
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +111,157 @@ def test_bad_data_file_is_refused_and_writes_nothing(tmp_path, lettings_index):
         run("--data", str(invalid), "--no-photos")
     assert not LettingPage.objects.exists()
     assert not get_user_model().objects.exists()
+
+
+# A second run after an editor's ordinary edits: it restores what is missing or says what it leaves alone.
+
+GREEN_HAUS = "Joshua Tree Green Haus /w Hot Tub"
+
+
+def test_letting_deleted_by_an_editor_is_restored_with_its_address(client, lettings_index):
+    """Deleting a letting leaves its address (old id 1) behind: the next run gives it back to the letting."""
+    run("--no-photos")
+    letting = LettingPage.objects.get(legacy_id=1)
+    address = letting.address
+    letting.delete()
+    output = run("--no-photos")
+    assert "created 1 lettings." in output
+    restored = LettingPage.objects.get(legacy_id=1)
+    assert restored.live
+    assert restored.address == address
+    assert Address.objects.count() == 6
+    assert client.get("/lettings/1/")["Location"] == "/lettings/joshua-tree-green-haus-w-hot-tub/"
+    before = snapshot()
+    assert "nothing to change" in run("--no-photos")
+    assert snapshot() == before
+
+
+def test_letting_recreated_by_an_editor_on_the_old_address_is_left_alone(lettings_index):
+    """An editor's new letting that took the deleted letting's address is kept; the run says why it skips."""
+    run("--no-photos")
+    letting = LettingPage.objects.get(legacy_id=1)
+    address = letting.address
+    letting.delete()
+    recreated = make_letting(lettings_index, title=GREEN_HAUS, address=address)
+    before = snapshot()
+    output = run("--no-photos")
+    assert (
+        f"Letting '{GREEN_HAUS}' (old id 1) not restored: its address (old id 1) now belongs to the letting "
+        f"'{GREEN_HAUS}' (page {recreated.pk})"
+    ) in output
+    assert "nothing to change" in output
+    assert snapshot() == before
+    assert not LettingPage.objects.filter(legacy_id=1).exists()
+
+
+def test_letting_whose_old_id_an_editor_cleared_is_left_alone(lettings_index):
+    """A letting whose old-site id an editor cleared keeps its address; the run does not make a twin of it."""
+    run("--no-photos")
+    letting = LettingPage.objects.get(legacy_id=2)
+    letting.legacy_id = None
+    letting.save_revision().publish()
+    before = snapshot()
+    output = run("--no-photos")
+    assert f"(old id 2) not restored: its address (old id 2) now belongs to the letting '{letting.title}'" in output
+    assert snapshot() == before
+
+
+def test_letting_recreated_with_its_old_id_is_left_alone(lettings_index):
+    """An editor's letting that holds the old id now is the letting: nothing is added beside it."""
+    run("--no-photos")
+    LettingPage.objects.get(legacy_id=1).delete()
+    make_letting(lettings_index, title="A new Green Haus", legacy_id=1)
+    before = snapshot()
+    assert "nothing to change" in run("--no-photos")
+    assert snapshot() == before
+
+
+def test_deleted_letting_whose_slug_was_taken_is_restored_beside_it(client, lettings_index):
+    """When another letting holds the slug of a deleted one, the restored letting gets the next free slug."""
+    run("--no-photos")
+    letting = LettingPage.objects.get(legacy_id=1)
+    address = letting.address
+    letting.delete()
+    address.delete()
+    make_letting(lettings_index, title="Another house", slug="joshua-tree-green-haus-w-hot-tub")
+    output = run("--no-photos")
+    assert "created 1 addresses, 1 lettings." in output
+    assert (
+        f"Letting '{GREEN_HAUS}' (old id 1) restored with the slug joshua-tree-green-haus-w-hot-tub-2: "
+        "another page holds joshua-tree-green-haus-w-hot-tub."
+    ) in output
+    assert client.get("/lettings/1/")["Location"] == "/lettings/joshua-tree-green-haus-w-hot-tub-2/"
+
+
+def test_deleted_address_is_restored(lettings_index):
+    """A letting and its address both deleted come back, the address with its old id."""
+    run("--no-photos")
+    letting = LettingPage.objects.get(legacy_id=3)
+    address = letting.address
+    letting.delete()
+    address.delete()
+    run("--no-photos")
+    assert LettingPage.objects.get(legacy_id=3).address.legacy_id == 3
+    assert Address.objects.count() == 6
+
+
+def test_renamed_slug_and_edited_address_are_left_alone(client, lettings_index):
+    """An editor's new slug and address changes survive a second run, which changes nothing."""
+    run("--no-photos")
+    letting = LettingPage.objects.get(legacy_id=1)
+    letting.slug = "green-haus"
+    letting.save_revision().publish()
+    Address.objects.filter(legacy_id=2).update(city="Cleveland")
+    before = snapshot()
+    assert "nothing to change" in run("--no-photos")
+    assert snapshot() == before
+    assert client.get("/lettings/1/")["Location"] == "/lettings/green-haus/"
+
+
+def test_deleted_profile_and_user_are_restored(client, lettings_index):
+    """A deleted profile, and a deleted user (with their profile), come back with the old site's values."""
+    run("--no-photos")
+    Profile.objects.get(user__username="DavWin").delete()
+    get_user_model().objects.get(username="AirWow").delete()
+    get_user_model().objects.get(username="admin").delete()
+    output = run("--no-photos")
+    assert "created 2 users, 2 profiles." in output
+    assert Profile.objects.get(user__username="AirWow").favorite_city == "Budapest"
+    assert Profile.objects.get(user__username="DavWin").favorite_city == "Barcelona"
+    assert client.login(username="admin", password="Abc1234!")
+
+
+def test_deleted_group_and_account_are_restored(client, lettings_index):
+    """A deleted Editors group and editor account come back together, the group with its permissions."""
+    run("--no-photos")
+    get_user_model().objects.filter(username="editor").delete()
+    Group.objects.filter(name="Editors").delete()
+    output = run("--no-photos")
+    assert "editor / Editor1234!" in output
+    editors = Group.objects.get(name="Editors")
+    assert editors.permissions.filter(codename="access_admin").exists()
+    assert get_user_model().objects.get(username="editor").groups.filter(name="Editors").exists()
+    assert client.login(username="editor", password="Editor1234!")
+    assert client.get("/cms/").status_code == 200
+
+
+def test_failure_midway_writes_nothing_and_shows_no_traceback(lettings_index, monkeypatch):
+    """A database error part-way through is reported as a refusal, and the run's writes are all rolled back."""
+    run("--no-photos")
+    for legacy_id in (2, 5):
+        LettingPage.objects.get(legacy_id=legacy_id).delete()
+    before = snapshot()
+    calls = []
+    original = DemoDataLoader._add_photo
+
+    def fail_on_second(self, letting, colour):
+        calls.append(letting)
+        if len(calls) == 2:
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return original(self, letting, colour)
+
+    monkeypatch.setattr(DemoDataLoader, "_add_photo", fail_on_second)
+    with pytest.raises(CommandError, match="Demo data not loaded, nothing was changed: duplicate key value"):
+        run()
+    assert len(calls) == 2
+    assert snapshot() == before

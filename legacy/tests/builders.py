@@ -1,5 +1,6 @@
 """Small old-site databases, in either layout, built by the tests themselves."""
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -70,6 +71,17 @@ ADDRESSES = [
 ]
 LETTINGS = [(1, "Green Haus", 1), (2, "Boston Flat", 2)]
 PROFILES = [(1, "Berlin", 2)]
+# Constraints that a damaged or hand-edited copy of the old database may have lost.
+CONSTRAINTS = re.compile(r" (NOT NULL|PRIMARY KEY|AUTOINCREMENT|UNIQUE)")
+
+
+class RawText(bytes):
+    """Bytes stored as TEXT without any decoding, as a damaged database holds invalid UTF-8."""
+
+
+def _placeholder(value) -> str:
+    """Return the SQL placeholder for one cell: raw text is cast, so SQLite keeps it as TEXT, not a BLOB."""
+    return "CAST(? AS TEXT)" if isinstance(value, RawText) else "?"
 
 
 def build_legacy_db(
@@ -81,8 +93,14 @@ def build_legacy_db(
     lettings=LETTINGS,
     profiles=PROFILES,
     skip_tables=(),
+    loose: bool = False,
 ) -> Path:
-    """Write an old-site database at ``path`` with the given rows, leaving out ``skip_tables``."""
+    """Write an old-site database at ``path`` with the given rows, leaving out ``skip_tables``.
+
+    ``loose`` drops the tables' primary keys and UNIQUE and NOT NULL constraints (column types stay), so
+    rows can hold what a damaged copy of the old database may: duplicate ids or usernames, NULLs, text ids.
+    A :class:`RawText` cell is stored as TEXT byte for byte (invalid UTF-8); a ``bytes`` cell as a BLOB.
+    """
     tables = LAYOUTS[layout]
     rows = {"user": users, "address": addresses, "letting": lettings, "profile": profiles}
     connection = sqlite3.connect(path)
@@ -91,9 +109,21 @@ def build_legacy_db(
             if table in skip_tables:
                 continue
             schema = SCHEMA["auth_user"] if kind == "user" else SCHEMA[kind]
+            if loose:
+                schema = CONSTRAINTS.sub("", schema)
             connection.execute(f'CREATE TABLE "{table}" ({schema})')
             columns = INSERT_COLUMNS[kind]
-            marks = ", ".join("?" for _ in columns.split(","))
-            connection.executemany(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', rows[kind])
+            for row in rows[kind]:
+                marks = ", ".join(_placeholder(value) for value in row)
+                connection.execute(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', row)
     connection.close()
     return path
+
+
+def with_cells(kind: str, row: tuple, **cells) -> tuple:
+    """Return a copy of one builder row of ``kind`` (user, address, letting, profile) with some cells replaced."""
+    columns = [column.strip() for column in INSERT_COLUMNS[kind].split(",")]
+    unknown = set(cells) - set(columns)
+    if unknown:
+        raise ValueError(f"{kind} rows have no column(s) {', '.join(sorted(unknown))}")
+    return tuple(cells.get(column, value) for column, value in zip(columns, row, strict=True))

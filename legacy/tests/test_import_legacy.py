@@ -18,7 +18,7 @@ from legacy.importer import LegacyImport
 from lettings.models import Address, LettingPage
 from profiles.models import Profile
 
-from .builders import ADDRESSES, LETTINGS, USERS, build_legacy_db
+from .builders import ADDRESSES, LETTINGS, PROFILES, USERS, RawText, build_legacy_db, with_cells
 
 pytestmark = pytest.mark.django_db
 
@@ -297,3 +297,283 @@ def test_failure_midway_rolls_everything_back(tmp_path, lettings_index, monkeypa
     assert len(calls) == 2
     assert not get_user_model().objects.exists()
     assert not Address.objects.exists()
+
+
+# The importer trusts nothing: typed columns are parsed strictly, and damaged rows are named before any write.
+
+GUEST = USERS[1]
+
+
+@pytest.mark.parametrize(
+    ("spelled", "meaning"),
+    [
+        ("false", False),
+        ("FALSE", False),
+        ("f", False),
+        ("No", False),
+        (0, False),
+        ("true", True),
+        ("True", True),
+        ("T", True),
+        ("YES", True),
+        (1, True),
+    ],
+)
+def test_boolean_text_means_what_it_says(tmp_path, lettings_index, spelled, meaning):
+    """'false', 'f', 'no' (any case) are false, and 'true', 't', 'yes' true: not every non-empty text true."""
+    guest = with_cells("user", GUEST, is_active=spelled, is_staff=spelled, is_superuser=spelled)
+    run(build_legacy_db(tmp_path / "old.sqlite3", users=[USERS[0], guest]))
+    user = get_user_model().objects.get(username="guest")
+    assert (user.is_active, user.is_staff, user.is_superuser) == (meaning, meaning, meaning)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("maybe", "'maybe'"),
+        ("", "''"),
+        (" true", "' true'"),
+        (2, "2"),
+        (-1, "-1"),
+        (0.5, "0.5"),
+        (None, "NULL"),
+        (b"\x01", "a BLOB of 1 byte"),
+        (RawText(b"\xff"), "b'\\xff'"),
+    ],
+)
+def test_unknown_boolean_refuses_the_row(tmp_path, lettings_index, value, shown):
+    """Anything but 0/1, true/false, t/f, yes/no refuses the row, naming table, id, column and value."""
+    guest = with_cells("user", GUEST, is_staff=value)
+    database = build_legacy_db(tmp_path / "bad.sqlite3", users=[USERS[0], guest], loose=True)
+    for args in ((database, "--dry-run"), (database,)):
+        message = refused(*args)
+        assert f"auth_user row id=2: is_staff: {shown} is not a boolean" in message
+    assert "profiles_profile row id=1: user 2 is missing or rejected" in message
+
+
+@pytest.mark.parametrize(
+    ("kind", "cells", "expected"),
+    [
+        ("address", {"number": "twelve"}, "lettings_address row id=2: number: 'twelve' is not a whole number"),
+        ("address", {"number": "١٢"}, "lettings_address row id=2: number: '١٢' is not a whole number"),
+        ("address", {"zip_code": 2134.5}, "lettings_address row id=2: zip_code: 2134.5 is not a whole number"),
+        ("address", {"id": "two"}, "lettings_address row id='two': id: 'two' is not a whole number"),
+        ("address", {"id": -2}, "lettings_address row id=-2: id: -2 is not a whole number from 0 to 2147483647"),
+        ("letting", {"address_id": "two"}, "lettings_letting row id=2: address_id: 'two' is not a whole number"),
+        ("letting", {"id": 2**31}, f"lettings_letting row id={2**31}: id: {2**31} is not a whole number from 0"),
+        ("profile", {"user_id": 2.5}, "profiles_profile row id=1: user_id: 2.5 is not a whole number"),
+        ("user", {"id": None}, "auth_user row id=NULL: id: NULL is not a whole number"),
+        ("address", {"zip_code": "2134A"}, "lettings_address row id=2: zip_code: Enter a five-digit ZIP code"),
+        ("address", {"street": None}, "lettings_address row id=2: street: This field cannot be blank."),
+    ],
+)
+def test_bad_number_or_missing_value_refuses_the_row(tmp_path, lettings_index, kind, cells, expected):
+    """A whole-number column holding anything else refuses the row before anything is written, even in a dry run."""
+    rows = {"user": [*USERS], "address": [*ADDRESSES], "letting": [*LETTINGS], "profile": [*PROFILES]}
+    rows[kind][-1] = with_cells(kind, rows[kind][-1], **cells)
+    database = build_legacy_db(
+        tmp_path / "bad.sqlite3",
+        users=rows["user"],
+        addresses=rows["address"],
+        lettings=rows["letting"],
+        profiles=rows["profile"],
+        loose=True,
+    )
+    assert expected in refused(database, "--dry-run")
+    assert expected in refused(database)
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        ({"date_joined": "yesterday"}, "auth_user row id=2: date_joined: 'yesterday' is not a date and time"),
+        ({"date_joined": None}, "auth_user row id=2: date_joined: NULL is not a date and time"),
+        ({"date_joined": 1592127845}, "auth_user row id=2: date_joined: 1592127845 is not a date and time"),
+        (
+            {"last_login": "2020-02-30 10:00:00"},
+            "auth_user row id=2: last_login: '2020-02-30 10:00:00' is not a date and time",
+        ),
+    ],
+)
+def test_bad_timestamp_refuses_the_row(tmp_path, lettings_index, cells, expected):
+    """A timestamp column holding anything but a real date and time names the column and the value."""
+    users = [USERS[0], with_cells("user", GUEST, **cells)]
+    assert expected in refused(build_legacy_db(tmp_path / "bad.sqlite3", users=users, loose=True))
+
+
+def _damaged(tmp_path, kind: str, **cells) -> Path:
+    """Build an otherwise good database whose last row of ``kind`` has some cells replaced."""
+    rows = {"user": [*USERS], "address": [*ADDRESSES], "letting": [*LETTINGS], "profile": [*PROFILES]}
+    rows[kind][-1] = with_cells(kind, rows[kind][-1], **cells)
+    return build_legacy_db(
+        tmp_path / "damaged.sqlite3",
+        users=rows["user"],
+        addresses=rows["address"],
+        lettings=rows["letting"],
+        profiles=rows["profile"],
+        loose=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "cells", "expected"),
+    [
+        ("user", {"username": RawText(b"gu\xe9st")}, "auth_user row id=2: username: b'gu\\xe9st' is not valid UTF-8"),
+        ("user", {"email": RawText(b"\xff@example.com")}, "auth_user row id=2: email: b'\\xff@example.com' is not"),
+        ("address", {"city": RawText(b"Bost\xf6n")}, "lettings_address row id=2: city: b'Bost\\xf6n' is not valid"),
+        ("letting", {"title": RawText(b"Flat \xc3")}, "lettings_letting row id=2: title: b'Flat \\xc3' is not valid"),
+        ("profile", {"favorite_city": RawText(b"\x80")}, "profiles_profile row id=1: favorite_city: b'\\x80' is not"),
+    ],
+)
+def test_invalid_utf8_is_named_without_a_traceback(tmp_path, lettings_index, kind, cells, expected):
+    """Text that is not UTF-8 is found in the planning pass (dry run too) and named, instead of crashing."""
+    database = _damaged(tmp_path, kind, **cells)
+    assert expected in refused(database, "--dry-run")
+    assert expected in refused(database)
+
+
+@pytest.mark.parametrize(
+    ("kind", "cells", "expected"),
+    [
+        ("user", {"password": b"hash"}, "auth_user row id=2: password: a BLOB of 4 bytes is not text"),
+        ("address", {"street": b"Main Street"}, "lettings_address row id=2: street: a BLOB of 11 bytes is not text"),
+        ("letting", {"title": b"\x00\x01"}, "lettings_letting row id=2: title: a BLOB of 2 bytes is not text"),
+    ],
+)
+def test_blob_in_a_text_column_is_named(tmp_path, lettings_index, kind, cells, expected):
+    """A BLOB where text belongs refuses the row; it never arrives as "b'...'" text."""
+    database = _damaged(tmp_path, kind, **cells)
+    assert expected in refused(database, "--dry-run")
+    assert expected in refused(database)
+
+
+@pytest.mark.parametrize(
+    ("kind", "cells", "expected"),
+    [
+        ("user", {"password": "pbkdf2\x00"}, "auth_user row id=2: password: 'pbkdf2\\x00' contains a NUL character"),
+        ("user", {"last_name": "\x00"}, "auth_user row id=2: last_name: '\\x00' contains a NUL character"),
+        (
+            "address",
+            {"street": "Main\x00Street"},
+            "lettings_address row id=2: street: 'Main\\x00Street' contains a NUL",
+        ),
+        ("letting", {"title": "Flat\x00"}, "lettings_letting row id=2: title: 'Flat\\x00' contains a NUL character"),
+        ("profile", {"favorite_city": "\x00"}, "profiles_profile row id=1: favorite_city: '\\x00' contains a NUL"),
+    ],
+)
+def test_nul_character_is_named(tmp_path, lettings_index, kind, cells, expected):
+    """NUL characters, which PostgreSQL cannot store, are found before any write instead of failing midway."""
+    database = _damaged(tmp_path, kind, **cells)
+    assert expected in refused(database, "--dry-run")
+    assert expected in refused(database)
+
+
+def test_duplicate_id_and_username_name_each_row_apart(tmp_path, lettings_index):
+    """Two rows that share an id and a username are told apart by their place among the rows with that id."""
+    twin = with_cells("user", GUEST, email="twin@example.com")
+    message = refused(build_legacy_db(tmp_path / "bad.sqlite3", users=[*USERS, twin], loose=True))
+    assert (
+        "auth_user row id=2 (1 of 2): id: 2 is used by 2 rows; username: 'guest' is also used by row id=2 (2 of 2)"
+        in (message)
+    )
+    assert (
+        "auth_user row id=2 (2 of 2): id: 2 is used by 2 rows; username: 'guest' is also used by row id=2 (1 of 2)"
+        in (message)
+    )
+
+
+def test_duplicate_usernames_are_named(tmp_path, lettings_index):
+    """Two old users with one username are both named in the planning pass, not found by the database later."""
+    twin = with_cells("user", GUEST, id=3, email="twin@example.com")
+    database = build_legacy_db(tmp_path / "bad.sqlite3", users=[*USERS, twin], loose=True)
+    for args in ((database, "--dry-run"), (database,)):
+        message = refused(*args)
+        assert "auth_user row id=2: username: 'guest' is also used by row id=3" in message
+        assert "auth_user row id=3: username: 'guest' is also used by row id=2" in message
+
+
+@pytest.mark.parametrize(
+    ("kind", "table"),
+    [
+        ("user", "auth_user"),
+        ("address", "lettings_address"),
+        ("letting", "lettings_letting"),
+        ("profile", "profiles_profile"),
+    ],
+)
+def test_duplicate_ids_are_named(tmp_path, lettings_index, kind, table):
+    """Two rows with one id in any table are named: matching by old id would otherwise merge or crash them."""
+    users = [*USERS, with_cells("user", GUEST, id=3, username="host")]
+    addresses = [*ADDRESSES, with_cells("address", ADDRESSES[1], id=3, number=14)]
+    lettings = [*LETTINGS, (3, "Third Flat", 3)]
+    profiles = [*PROFILES, (2, "Paris", 3)]
+    rows = {"user": users, "address": addresses, "letting": lettings, "profile": profiles}
+    rows[kind][-1] = with_cells(kind, rows[kind][-1], id=rows[kind][-2][0])
+    duplicated = rows[kind][-1][0]
+    database = build_legacy_db(
+        tmp_path / "bad.sqlite3",
+        users=rows["user"],
+        addresses=rows["address"],
+        lettings=rows["letting"],
+        profiles=rows["profile"],
+        loose=True,
+    )
+    for args in ((database, "--dry-run"), (database,)):
+        message = refused(*args)
+        for place in (1, 2):
+            assert f"{table} row id={duplicated} ({place} of 2): id: {duplicated} is used by 2 rows" in message
+
+
+def test_two_profiles_for_one_user_are_named(tmp_path, lettings_index):
+    """A user with two old profiles is named in the planning pass: the site allows one profile per user."""
+    database = build_legacy_db(tmp_path / "bad.sqlite3", profiles=[*PROFILES, (2, "Paris", 2)])
+    for args in ((database, "--dry-run"), (database,)):
+        message = refused(*args)
+        assert "profiles_profile row id=1: user_id: user 2 also has the profile row id=2" in message
+        assert "profiles_profile row id=2: user_id: user 2 also has the profile row id=1" in message
+
+
+def test_address_held_by_another_letting_on_the_site_is_named(tmp_path, lettings_index):
+    """An old letting whose address already belongs to another page on the site is refused before any write."""
+    database = build_legacy_db(tmp_path / "old.sqlite3")
+    run(database)
+    letting = LettingPage.objects.get(legacy_id=1)
+    letting.legacy_id = None  # an editor cleared the old-site id; the page keeps old address 1
+    letting.save_revision().publish()
+    message = refused(database, "--dry-run")
+    expected = f"lettings_letting row id=1: address 1 belongs to the site's letting 'Green Haus' (page {letting.pk}, "
+    assert f"{expected}no old-site id)" in message
+
+
+def test_every_damaged_row_is_named_in_one_run(tmp_path, lettings_index):
+    """All the problems of a file are listed at once, so one round of fixes is enough."""
+    users = [with_cells("user", USERS[0], is_superuser="false"), with_cells("user", GUEST, is_staff="nope")]
+    addresses = [with_cells("address", ADDRESSES[0], street=b"blob"), ADDRESSES[1]]
+    lettings = [LETTINGS[0], with_cells("letting", LETTINGS[1], title=RawText(b"\xff"))]
+    database = build_legacy_db(tmp_path / "bad.sqlite3", users=users, addresses=addresses, lettings=lettings)
+    message = refused(database)
+    assert "auth_user row id=1" not in message
+    for expected in (
+        "auth_user row id=2: is_staff:",
+        "lettings_address row id=1: street:",
+        "lettings_letting row id=2",
+    ):
+        assert expected in message
+
+
+@pytest.mark.parametrize("table", ["lettings_letting", "auth_user"])
+def test_damaged_file_is_refused_without_a_traceback(tmp_path, lettings_index, table):
+    """A file whose table pages are damaged gives a clear message, not an sqlite3 traceback.
+
+    The lettings are counted while the layout is detected, the users only read while the import is planned.
+    """
+    database = build_legacy_db(tmp_path / "old.sqlite3")
+    (root_page,) = source_rows(database, f"SELECT rootpage FROM sqlite_master WHERE name = '{table}'")[0]
+    (page_size,) = source_rows(database, "PRAGMA page_size")[0]
+    data = bytearray(database.read_bytes())
+    start = (root_page - 1) * page_size
+    data[start : start + page_size] = b"\xee" * page_size
+    database.write_bytes(bytes(data))
+    message = refused(database)
+    assert f"{database}" in message
+    assert "cannot be read (database disk image is malformed): is it damaged?" in message

@@ -1,12 +1,16 @@
 """``manage.py load_demo_data``: build the whole demo site from the project's data file."""
 
+import logging
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from home.demo import DEMO_DATA_FILE, DEMO_PASSWORDS, DemoDataLoader, read_demo_data
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -46,12 +50,18 @@ class Command(BaseCommand):
             report = loader.load()
         except ValidationError as error:
             raise CommandError(f"Demo data not loaded, nothing was changed: {error}") from error
+        except DatabaseError as error:
+            # The load is one transaction, already rolled back. No traceback here: --traceback shows it.
+            logger.error("Demo data load failed and was rolled back: %s", error)
+            raise CommandError(f"Demo data not loaded, nothing was changed: {error}") from error
 
         if report.changed_anything:
             created = ", ".join(f"{count} {kind}" for kind, count in report.created.items())
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded: created {created}."))
         else:
             self.stdout.write("Demo data already loaded: nothing to change.")
+        for note in report.notes:
+            self.stdout.write(self.style.WARNING(note))
         if report.logins:
             self.stdout.write("Logins (the Wagtail admin is /cms/, the Django admin is /admin/):")
             for username, password, role in report.logins:

@@ -35,7 +35,10 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         try:
             importer = LegacyImport(source, update=options["update"])
-            plan = importer.plan()
+            try:
+                plan = importer.plan()
+            except LegacySourceError as error:
+                raise CommandError(f"Import refused, nothing was written: {error}") from error
             self._report(plan, dry_run=options["dry_run"])
             if plan.problems:
                 problems = "\n".join(f"  - {problem}" for problem in plan.problems)

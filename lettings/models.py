@@ -21,6 +21,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from pagecache.cache import declare_query, declare_uncacheable
 from pagecache.fragments import cached_fragments
 from site_cms.pagination import keyset_page
 
@@ -176,6 +177,10 @@ class LettingIndexPage(RoutablePageMixin, Page):
         context["lettings"] = keyset_page(
             lettings, request.GET, order_field="title", per_page=self.per_page, base_query=context["filter_query"]
         )
+        if form.is_valid():
+            declare_query(request, {**form.cleaned_data, **context["lettings"].cursor})
+        else:
+            declare_uncacheable(request)
         # Cards come from the fragment cache when they can; only the missing ones fetch their photos.
         context["cards"] = cached_fragments(
             context["lettings"].rows,

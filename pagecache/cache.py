@@ -1,4 +1,4 @@
-"""Where cached pages live, and the generation number that invalidates them all at once.
+"""Where cached pages live, what their keys are, and the generation number that invalidates them all at once.
 
 Every cached page is stored with the *generation* that was current when its request began. A
 content change increments the generation, so every page stored before the change stops matching at
@@ -6,24 +6,56 @@ once, on every web process that shares the cache (Redis in production); stale en
 overwritten by the next visit or expire after ``PAGE_CACHE_SECONDS``. The generation and the page
 are read together in one round trip (``get_many``), which is what keeps a cached page cheap.
 
-Clearing by generation rather than by key was chosen because nearly every change touches most
-pages anyway (a published letting shows on its page, the listing, the filtered listings, the home
-page and search results), and because it has no race: a request keeps the generation it read
-before rendering, so a page rendered from data older than a change is stored with the old
-generation and is never served after the change.
+Keys are canonical, because a key is attacker input: the host is reduced to the Wagtail site it
+resolves to (``Host: localhost:1`` ... ``:65535`` are one site), the query string to its non-empty
+parameters in sorted order, and a page is stored only when the view that rendered it declared
+exactly those parameters with those values (:func:`declare_query`). Anything else is served but
+never stored, so the number of entries is bounded by the site's real URLs.
+
+Invalidation fails closed. When the generation cannot be advanced (Redis down, hung, or refusing
+writes because its memory is full), the generation key is deleted instead (Redis allows deletes even
+when full), which also makes every stored page unreachable. When even that fails, this process
+serves no cached page and stores none until the change is applied, retries it in the background
+and before every request, and logs an error (which Sentry reports).
 """
 
+import atexit
 import hashlib
 import logging
+import threading
 import time
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
+from django.http.request import split_domain_port
+from wagtail.models import Site
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
 REQUEST_ATTRIBUTE = "_page_cache_generation"
+QUERY_ATTRIBUTE = "_page_cache_declared_query"
+RETRY_SECONDS = 1.0
+EXIT_RETRY_SECONDS = 10.0
+# Parameters that only tell analytics where a visitor came from: no page reads them.
+TRACKING_PARAMETERS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "fbclid", "gclid")
+UNCACHEABLE = object()
+
+
+class CacheUnavailableError(Exception):
+    """The page cache's backend failed (down, hung, full, or its circuit breaker is open)."""
+
+
+@dataclass
+class Lookup:
+    """What the middleware learnt before rendering: the generation, the page's key and query, a stored page."""
+
+    generation: int | None
+    key: str | None
+    query: str
+    stored: tuple | None = None
 
 
 def page_cache():
@@ -36,62 +68,279 @@ def enabled() -> bool:
     return settings.PAGE_CACHE_SECONDS > 0
 
 
-def current_generation() -> int:
-    """Return the current generation, starting a new one if the cache has none (first use, eviction, flush)."""
-    cache = page_cache()
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        # A fresh number rather than 0: pages stored under an evicted generation must never come back.
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    return generation if generation is not None else 0
+def _call(operation: str, *args, **kwargs):
+    """Run one operation of the page cache backend; any failure of the backend becomes ``CacheUnavailableError``."""
+    try:
+        return getattr(page_cache(), operation)(*args, **kwargs)
+    except ValueError:
+        raise  # incr of a missing key: not a failure of the backend
+    except Exception as error:  # any backend: Redis errors, a closed circuit, a full memory
+        raise CacheUnavailableError(f"{operation}: {error}") from error
+
+
+# Generation --------------------------------------------------------------------------------------
+
+
+def current_generation() -> int | None:
+    """Return the current generation, starting a new one if the cache has none; None if the cache fails."""
+    try:
+        generation = _call("get", GENERATION_KEY)
+        if generation is None:
+            # A fresh number rather than 0: pages stored under an evicted generation must never come back.
+            _call("add", GENERATION_KEY, time.time_ns(), timeout=None)
+            generation = _call("get", GENERATION_KEY)
+    except CacheUnavailableError:
+        return None
+    return generation
+
+
+def _advance_generation() -> None:
+    """Make every page stored so far unreachable, or raise ``CacheUnavailableError``.
+
+    Incrementing is the normal way. Where Redis refuses it (its memory is full under
+    ``noeviction``), deleting the generation is allowed and has the same effect: the next reader
+    starts a new generation from the clock, which no stored page carries.
+    """
+    try:
+        _call("incr", GENERATION_KEY)
+        return
+    except ValueError:  # no generation stored yet: any new number makes older entries unreachable
+        pass
+    except CacheUnavailableError as error:
+        logger.warning("Page cache: the generation could not be incremented (%s); deleting it instead", error)
+    _call("delete", GENERATION_KEY)
+
+
+class _Pending:
+    """A content change that this process could not apply to the cache yet (fail closed until it is)."""
+
+    lock = threading.Lock()
+    reason: str | None = None
+    retrying = False
+    exit_hook = False
 
 
 def invalidate_all(reason: str) -> None:
-    """Start a new generation, so that no page cached so far is served again."""
-    cache = page_cache()
+    """Start a new generation, so that no page cached so far is served again; fail closed if impossible."""
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # no generation stored yet: any new number makes older entries unreachable
-        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+        _advance_generation()
+    except CacheUnavailableError as error:
+        with _Pending.lock:
+            _Pending.reason = reason
+        logger.error(
+            "Page cache could not be cleared after %s (%s): this process serves no cached page until it is",
+            reason,
+            error,
+        )
+        _schedule_retry()
+        return
     logger.info("Page cache cleared: %s", reason)
 
 
-def request_generation(request) -> int:
+def settle_pending() -> bool:
+    """Apply a change that could not be applied before; return True when nothing is pending any more."""
+    if _Pending.reason is None:
+        return True
+    try:
+        _advance_generation()
+    except CacheUnavailableError:
+        return False
+    with _Pending.lock:
+        reason, _Pending.reason = _Pending.reason, None
+    if reason is not None:
+        logger.warning("Page cache cleared at last after %s: cached pages are served again", reason)
+    return True
+
+
+def _schedule_retry() -> None:
+    """Retry the pending change every ``RETRY_SECONDS`` in the background, and once more at exit."""
+    with _Pending.lock:
+        if not _Pending.exit_hook:
+            atexit.register(_settle_before_exit)
+            _Pending.exit_hook = True
+        if _Pending.retrying:
+            return
+        _Pending.retrying = True
+    timer = threading.Timer(RETRY_SECONDS, _retry_in_background)
+    timer.daemon = True
+    timer.start()
+
+
+def _retry_in_background() -> None:
+    """Try the pending change again; keep trying until it is applied."""
+    with _Pending.lock:
+        _Pending.retrying = False
+    if not settle_pending():
+        _schedule_retry()
+
+
+def _settle_before_exit() -> None:
+    """At exit (a management command, a recycled worker), keep trying for a while; say so if it never works."""
+    deadline = time.monotonic() + EXIT_RETRY_SECONDS
+    while not settle_pending():
+        if time.monotonic() >= deadline:
+            logger.critical(
+                "Page cache was never cleared after %s: clear it by hand (python manage.py clear_page_cache)",
+                _Pending.reason,
+            )
+            return
+        time.sleep(RETRY_SECONDS)
+
+
+def request_generation(request) -> int | None:
     """Return the generation this request began under, reading it from the cache only once per request."""
     if not hasattr(request, REQUEST_ATTRIBUTE):
-        setattr(request, REQUEST_ATTRIBUTE, current_generation())
+        setattr(request, REQUEST_ATTRIBUTE, current_generation() if settle_pending() else None)
     return getattr(request, REQUEST_ATTRIBUTE)
 
 
-def lookup(request) -> tuple[int, str, tuple | None]:
-    """Return the current generation, the page's key and its stored ``(content, headers)`` if still valid.
+# Keys --------------------------------------------------------------------------------------------
 
-    The generation is kept on the request, so fragments rendered for it use the same one.
+
+def canonical_query(pairs) -> str:
+    """Return ``(name, value)`` pairs as one query string: non-empty values only, sorted by name then value."""
+    return urlencode(sorted((str(name), str(value)) for name, value in pairs if value not in ("", None)))
+
+
+def request_query(request) -> str:
+    """Return the canonical form of the query string ``request`` came with (analytics parameters left out)."""
+    return canonical_query(
+        (name, value) for name, values in request.GET.lists() if name not in TRACKING_PARAMETERS for value in values
+    )
+
+
+def declare_query(request, parameters: dict) -> None:
+    """Declare the query parameters a page read, with the values it used (lists for repeated parameters).
+
+    A page is stored only when this matches the request's own canonical query: ``?state=ga`` that
+    a form turned into ``GA``, a cursor that is not a number, or an unknown parameter make the
+    request's query differ, and that page is served without being stored.
     """
-    key = page_key(request)
-    found = page_cache().get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        return request_generation(request), key, None
-    setattr(request, REQUEST_ATTRIBUTE, generation)
-    stored = found.get(key)
-    if stored is not None and stored[0] == generation:
-        return generation, key, stored[1:]
-    return generation, key, None
+    pairs = []
+    for name, value in parameters.items():
+        values = value if isinstance(value, list | tuple) else [value]
+        pairs.extend((name, item) for item in values)
+    setattr(request, QUERY_ATTRIBUTE, canonical_query(pairs))
 
 
-def store(key: str, generation: int, content: bytes, headers: list[tuple[str, str]]) -> None:
-    """Keep a rendered page, marked with the generation its request began under."""
-    page_cache().set(key, (generation, content, headers), settings.PAGE_CACHE_SECONDS)
+def declare_uncacheable(request) -> None:
+    """Declare that this response depends on its request in a way no key describes (a form error)."""
+    setattr(request, QUERY_ATTRIBUTE, UNCACHEABLE)
 
 
-def page_key(request) -> str:
-    """Return the cache key of the page ``request`` asks for.
+def declared_query(request):
+    """Return the query the page declared, ``""`` when it declared none, or ``UNCACHEABLE``."""
+    return getattr(request, QUERY_ATTRIBUTE, "")
 
-    The query string is sorted so that ``?a=1&b=2`` and ``?b=2&a=1`` share one entry; the host and
-    scheme are part of the key because absolute links in a page depend on them.
+
+class _SiteMemo:
+    """Which Wagtail site each host name and port resolve to, remembered for one generation.
+
+    A change to a site clears the page cache, which starts a new generation and so a new memo:
+    the memo never outlives the sites it was read from.
     """
-    query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
-    address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+
+    MAX_HOSTS = 64
+
+    def __init__(self):
+        """Start empty, for no generation."""
+        self.generation = None
+        self.sites: dict[tuple[str, str], int | None] = {}
+
+    def site_id(self, request, generation) -> int | None:
+        """Return the id of the site ``request`` resolves to, as Wagtail's routing resolves it."""
+        if generation != self.generation:
+            self.generation, self.sites = generation, {}
+        # Wagtail matches the host name (without the Host header's port) and the server's port.
+        host = (split_domain_port(request.get_host())[0], request.get_port())
+        if host in self.sites:
+            return self.sites[host]
+        site = Site.find_for_request(request)
+        site_id = site.pk if site is not None else None
+        if len(self.sites) < self.MAX_HOSTS:
+            self.sites[host] = site_id
+        return site_id
+
+
+_site_memo = _SiteMemo()
+
+
+def site_id(request) -> int | None:
+    """Return the id of the Wagtail site ``request`` resolves to (memoised for the request's generation)."""
+    return _site_memo.site_id(request, request_generation(request))
+
+
+def page_key(request, site: int | None, query: str) -> str | None:
+    """Return the cache key of the page ``request`` asks for, or None when it has no canonical key.
+
+    A path with an empty segment (``/lettings//``) reaches the same page as the real one under
+    Wagtail's routing, so it is never a key; nor is a host that resolves to no site.
+    """
+    if site is None or "//" in request.path:
+        return None
+    address = f"{request.scheme}|{site}|{request.path}?{query}"
     return f"pagecache:page:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+# Lookup and store --------------------------------------------------------------------------------
+
+
+def lookup(request) -> Lookup:
+    """Return what is known before rendering: generation, key, canonical query and a valid stored page.
+
+    The generation is kept on the request, so fragments rendered for it use the same one. A failing
+    cache, or a change not yet applied (fail closed), gives a lookup with no generation: nothing is
+    served from the cache and nothing is stored.
+    """
+    query = request_query(request)
+    if not settle_pending():
+        setattr(request, REQUEST_ATTRIBUTE, None)
+        return Lookup(None, None, query)
+    try:
+        if _site_memo.generation is None:  # first request of this process: read the generation first
+            _site_memo.generation = current_generation()
+        key = page_key(request, _site_memo.site_id(request, _site_memo.generation), query)
+        found = _call("get_many", [GENERATION_KEY, key] if key else [GENERATION_KEY])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            generation = current_generation()
+            found = {}
+        if generation != _site_memo.generation:  # sites may have changed: resolve again under this generation
+            new_key = page_key(request, _site_memo.site_id(request, generation), query)
+            if new_key != key:
+                key, found = new_key, {}
+    except CacheUnavailableError as error:
+        logger.debug("Page cache unavailable: %s", error)
+        setattr(request, REQUEST_ATTRIBUTE, None)
+        return Lookup(None, None, query)
+    setattr(request, REQUEST_ATTRIBUTE, generation)
+    stored = found.get(key) if key else None
+    if generation is not None and stored is not None and stored[0] == generation:
+        return Lookup(generation, key, query, tuple(stored[1:]))
+    return Lookup(generation, key, query)
+
+
+def store(key: str, generation: int, content: bytes, headers: list[tuple[str, str]]) -> bool:
+    """Keep a rendered page, marked with the generation its request began under; tell whether it was kept."""
+    try:
+        _call("set", key, (generation, content, headers), settings.PAGE_CACHE_SECONDS)
+    except CacheUnavailableError as error:
+        logger.debug("Page not stored: %s", error)
+        return False
+    return True
+
+
+def get_many(keys: list[str]) -> dict:
+    """Return the entries of ``keys`` that the cache holds, as a new dict; an empty one when the cache fails."""
+    try:
+        return dict(_call("get_many", keys))
+    except CacheUnavailableError:
+        return {}
+
+
+def set_many(entries: dict, timeout: int) -> None:
+    """Store ``entries``; a failing cache loses them, which only costs a later render."""
+    try:
+        _call("set_many", entries, timeout)
+    except CacheUnavailableError as error:
+        logger.debug("Fragments not stored: %s", error)

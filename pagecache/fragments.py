@@ -31,13 +31,18 @@ def cached_fragments(
             prepare(list(objects))
         return [render(item) for item in objects]
     generation = cache.request_generation(request)
-    keys = {item.pk: f"fragment:{name}:{generation}:{request.get_host()}:{item.pk}" for item in objects}
-    found = cache.page_cache().get_many(list(keys.values()))
+    if generation is None:  # the cache is failing or a change is pending: render everything, keep nothing
+        if prepare is not None:
+            prepare(list(objects))
+        return [render(item) for item in objects]
+    site = cache.site_id(request)
+    keys = {item.pk: f"fragment:{name}:{generation}:{site}:{item.pk}" for item in objects}
+    found = cache.get_many(list(keys.values()))  # a new dict: never the backend's shared default
     missing = [item for item in objects if keys[item.pk] not in found]
     if missing:
         if prepare is not None:
             prepare(missing)
         rendered = {keys[item.pk]: render(item) for item in missing}
-        cache.page_cache().set_many(rendered, settings.FRAGMENT_CACHE_SECONDS)
-        found.update(rendered)
+        cache.set_many(rendered, settings.FRAGMENT_CACHE_SECONDS)
+        found = {**found, **rendered}
     return [found[keys[item.pk]] for item in objects]

@@ -12,11 +12,15 @@ files) are not even looked up. A request may use the cache only when it is a GET
 session cookie (an editor who is logged in, or a visitor who has entered a page's password, always
 has one) and without a messages cookie. A response is stored only when it is a 200 without cookies (a
 page that used the CSRF token, such as Wagtail's password form, gets the CSRF cookie); previews are
-served by the admin's views and never take part.
+served by the admin's views and never take part. A page is stored only under its canonical key
+(:mod:`pagecache.cache`); ``X-Page-Cache: miss`` means it was stored, ``hit`` that it came from the
+cache. Every answer to a request that could use the cache says ``Vary: Cookie``, so a shared cache
+in front of the site (a CDN, a proxy) never gives a visitor's page to a logged-in editor.
 """
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 from wagtail.views import serve as wagtail_serve
 
 from . import cache
@@ -73,16 +77,24 @@ class PageCacheMiddleware:
         """Serve a stored page when allowed and valid; otherwise render, and store the page when shareable."""
         if not (cache.enabled() and request_may_use_cache(request)):
             return self.get_response(request)
-        generation, key, stored = cache.lookup(request)
-        if stored is not None:
-            return self._rebuild(stored)
+        found = cache.lookup(request)
+        if found.stored is not None:
+            return self._rebuild(found.stored)
         response = self.get_response(request)
-        if getattr(request, VIEW_ATTRIBUTE, False) and response_may_be_stored(request, response):
+        if not getattr(request, VIEW_ATTRIBUTE, False):
+            return response
+        patch_vary_headers(response, ("Cookie",))
+        if (
+            found.key is not None
+            and found.generation is not None
+            and cache.declared_query(request) == found.query
+            and response_may_be_stored(request, response)
+        ):
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
             headers = [(name, value) for name, value in response.items() if name.lower() != "vary"]
-            cache.store(key, generation, response.content, headers)
-            response[HEADER] = "miss"
+            if cache.store(found.key, found.generation, response.content, headers):
+                response[HEADER] = "miss"
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -97,5 +109,6 @@ class PageCacheMiddleware:
         response = HttpResponse(content)
         for name, value in headers:
             response[name] = value
+        patch_vary_headers(response, ("Cookie",))
         response[HEADER] = "hit"
         return response

@@ -10,6 +10,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from pagecache.cache import declare_query
 from site_cms.pagination import keyset_page
 
 logger = logging.getLogger(__name__)
@@ -85,6 +86,7 @@ class ProfileIndexPage(RoutablePageMixin, Page):
         context["profiles"] = keyset_page(
             self.profiles(), request.GET, order_field="user__username", per_page=self.per_page
         )
+        declare_query(request, context["profiles"].cursor)
         return context
 
     @path("<str:username>/", name="profile")

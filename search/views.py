@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.template.response import TemplateResponse
 
 from lettings.models import LettingPage
+from pagecache.cache import declare_query
 from pagecache.middleware import cacheable
 from profiles.models import Profile, ProfileIndexPage
 from site_cms.pagination import keyset_page
@@ -110,6 +111,9 @@ def search(request):
             profiles.rows = [profile_result(profile, profile_index, request) for profile in profiles.rows]
     elif query:
         logger.info("Search query without any word: %r", query)
+    declare_query(
+        request, {"q": query, **(lettings.cursor if lettings else {}), **(profiles.cursor if profiles else {})}
+    )
     return TemplateResponse(
         request,
         "search/search.html",

@@ -7,7 +7,8 @@ and a total count would read them all. The price is that pages have no numbers: 
 "Next", "Previous" and "First page", which is what a visitor of a long listing uses anyway.
 """
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.db.models import Subquery
@@ -22,6 +23,7 @@ class KeysetPage:
     has_next: bool
     base_query: str = ""
     prefix: str = ""
+    cursor: dict = field(default_factory=dict)
 
     def __iter__(self):
         """Iterate over the rows of this page."""
@@ -60,9 +62,16 @@ class KeysetPage:
         return self._link(**{f"{self.prefix}before": self.rows[0].pk})
 
 
+CURSOR = re.compile(r"[0-9]{1,18}")
+
+
 def cursor_from(value: str | None) -> int | None:
-    """Return the primary key in a cursor parameter, or None when it is missing or not a number."""
-    if value and value.isdigit() and len(value) < 19:
+    """Return the primary key in a cursor parameter, or None when it is missing or not a number.
+
+    Only ASCII digits count: ``str.isdigit()`` also accepts "²" or "٣", which ``int()`` refuses or
+    reads as another number. Eighteen digits at most, so the key fits a 64-bit column.
+    """
+    if value and CURSOR.fullmatch(value):
         return int(value)
     return None
 
@@ -82,6 +91,8 @@ def keyset_page(
     if after is None and before is None:
         rows = list(queryset.order_by(order_field, "pk")[: per_page + 1])
         return KeysetPage(rows[:per_page], False, len(rows) > per_page, base_query, prefix)
+    # The parameter the page was built from, as it was read (the page cache keys pages by it).
+    used = {f"{prefix}after": after} if after is not None else {f"{prefix}before": before}
     # Forward from the row after which the page starts, or backward from the row it ends before.
     forward = after is not None
     cursor = after if forward else before
@@ -96,5 +107,5 @@ def keyset_page(
     )
     more = len(rows) > per_page
     if forward:
-        return KeysetPage(rows[:per_page], True, more, base_query, prefix)
-    return KeysetPage(rows[:per_page][::-1], more, True, base_query, prefix)
+        return KeysetPage(rows[:per_page], True, more, base_query, prefix, used)
+    return KeysetPage(rows[:per_page][::-1], more, True, base_query, prefix, used)

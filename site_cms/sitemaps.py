@@ -20,11 +20,16 @@ class SectionSitemap(Sitemap):
 
     limit = LIMIT
 
+    def has_urls(self) -> bool:
+        """Tell whether the section is listed in the sitemap index (the site's pages always are)."""
+        return True
+
     def get_urls(self, page=1, site=None, protocol=None):
         """Return the URLs of one sitemap page; Django's view turns ``EmptyPage`` into a 404."""
-        if not self.paginator.count:
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        if not urls:
             raise EmptyPage("This sitemap section has no public page.")
-        return super().get_urls(page=page, site=site, protocol=protocol)
+        return urls
 
 
 class PageSitemap(SectionSitemap):
@@ -53,6 +58,10 @@ class ProfileSitemap(SectionSitemap):
             return Profile.objects.none()
         return Profile.objects.select_related("user").order_by("user__username", "pk")
 
+    def has_urls(self) -> bool:
+        """Tell whether profiles have pages at all: only while their index is live and public."""
+        return self._index() is not None
+
     def _index(self) -> ProfileIndexPage | None:
         """Return the live profiles index page if anonymous visitors may open it (fetched once per request)."""
         if not hasattr(self, "_profile_index"):
@@ -62,6 +71,8 @@ class ProfileSitemap(SectionSitemap):
     def _urls(self, page, protocol, domain):
         """Return the URL entries of one sitemap page of profiles."""
         index = self._index()
+        if index is None:
+            return []
         base = index.get_full_url(self.request)
         return [
             {"item": profile, "location": base + index.reverse_subpage("profile", args=[profile.user.username])}
@@ -73,7 +84,7 @@ SITEMAPS = {"pages": PageSitemap, "profiles": ProfileSitemap}
 
 
 def sitemap_index(request, sitemap_url_name: str):
-    """Return the sitemap index of the sections that have at least one URL (an empty section answers 404)."""
+    """Return the sitemap index of the sections that have URLs (a section without any answers 404)."""
     sections = {name: section(request) for name, section in SITEMAPS.items()}
-    listed = {name: section for name, section in sections.items() if section.paginator.count}
+    listed = {name: section for name, section in sections.items() if section.has_urls()}
     return django_sitemap_views.index(request, listed, sitemap_url_name=sitemap_url_name)

@@ -1,4 +1,4 @@
-"""URL configuration: both admins, search, sitemap, robots.txt, media in development, then Wagtail's pages."""
+"""URL configuration: both admins, search, sitemap, robots.txt, favicon, media in development, then Wagtail's pages."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -28,6 +28,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap_index, {"sitemap_url_name": "sitemap_section"}, name="sitemap"),
     path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
 
 if settings.SERVE_MEDIA:

@@ -1,11 +1,13 @@
-"""Project-wide views: health checks, robots.txt, the 500 handler and the Sentry check."""
+"""Project-wide views: health checks, robots.txt, the favicon, the 500 handler and the Sentry check."""
 
 import logging
 
 from django.contrib.auth.decorators import user_passes_test
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.shortcuts import redirect
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
@@ -42,6 +44,17 @@ def robots_txt(request):
     sitemap_url = request.build_absolute_uri("/sitemap.xml")
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /cms/", f"Sitemap: {sitemap_url}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+@cache_control(max_age=60 * 60 * 24, public=True)
+def favicon(request):
+    """Send browsers, which ask for ``/favicon.ico`` whatever a page declares, to the site's icon.
+
+    The address is looked up at request time: in production it is the hashed name from the
+    static files manifest, which does not exist before ``collectstatic``.
+    """
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 def server_error(request):

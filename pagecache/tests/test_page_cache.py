@@ -1,6 +1,7 @@
 """The page cache: what it serves from memory, to whom, and what clears it."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.urls import reverse
 from wagtail.models import PageViewRestriction
@@ -262,8 +263,9 @@ def test_listing_cards_are_reused_by_uncached_pages_until_the_content_changes(
     settings.FRAGMENT_CACHE_SECONDS = 600
     settings.PAGE_CACHE_SECONDS = 0  # as for an editor: every page is rendered, its cards are not
     first = client.get("/lettings/?state=GA")
-    # Wagtail's routing (4) and view restrictions (2), then the page of lettings: no photo or rendition query.
-    with django_assert_num_queries(7):
+    # Wagtail's routing (4), the page's view restrictions (2), every restriction for the listing's
+    # public() filter (1), then the page of lettings: no photo or rendition query.
+    with django_assert_num_queries(8):
         again = client.get("/lettings/")
     assert "Brunswick, GA" in first.text
     assert "Brunswick, GA" in again.text
@@ -282,3 +284,89 @@ def test_without_the_fragment_cache_cards_are_rendered_each_time(client, site, s
     address.city = "Savannah"
     address.save()  # no commit needed: nothing was cached
     assert "Savannah, GA" in client.get("/lettings/").text
+
+
+def test_adding_changing_and_removing_a_view_restriction_clears_the_cache_at_once(client, site, commit):
+    served(client, "/lettings/")
+    served(client, "/search/?q=brunswick")
+    assert served(client, "/lettings/")[1] == "hit"
+    with commit():
+        restriction = PageViewRestriction.objects.create(
+            page=site["letting"], restriction_type=PageViewRestriction.PASSWORD, password="letmein"
+        )
+    for path in ("/lettings/", "/search/?q=brunswick"):
+        response, state = served(client, path)
+        assert state == "miss"
+        assert "Green Haus" not in response.text
+    served(client, "/lettings/")
+    with commit():
+        restriction.restriction_type = PageViewRestriction.LOGIN
+        restriction.save()
+    assert served(client, "/lettings/")[1] == "miss"
+    with commit():
+        restriction.delete()
+    response, state = served(client, "/lettings/")
+    assert state == "miss"
+    assert "Green Haus" in response.text
+
+
+def test_a_change_of_a_restrictions_groups_clears_the_cache(client, site, commit):
+    restriction = PageViewRestriction.objects.create(page=site["letting"], restriction_type=PageViewRestriction.GROUPS)
+    served(client, "/lettings/")
+    with commit():
+        restriction.groups.add(Group.objects.get(name="Editors"))
+    assert served(client, "/lettings/")[1] == "miss"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/lettings/?x=1",
+        "/lettings/?state=ga",  # the form makes it GA: the page shown is the one of ?state=GA
+        "/lettings/?state=GA&state=OH",
+        "/lettings/?after=abc",
+        "/lettings/?after=007",
+        "/lettings/?state=XX",  # a form error
+        "/lettings/green-haus/?q=1",
+        "/profiles/?after=1&page=2",
+        "/search/?q=+brunswick",
+        "/search/?q=brunswick&lettings_after=x",
+    ],
+)
+def test_only_canonical_urls_are_stored(client, site, path):
+    for _ in range(2):
+        response, state = served(client, path)
+        assert response.status_code == 200
+        assert state is None  # served, never stored: the second visit is no hit either
+
+
+def test_equivalent_urls_share_one_entry(client, site):
+    served(client, "/lettings/?state=GA&city=Brunswick")
+    for path in ("/lettings/?city=Brunswick&state=GA", "/lettings/?state=GA&city=Brunswick&utm_source=mail"):
+        assert served(client, path)[1] == "hit"
+    assert served(client, "/lettings/?state=&city=Brunswick")[1] == "miss"  # an empty filter is no filter
+    assert served(client, "/lettings/?city=Brunswick&state=")[1] == "hit"
+
+
+def test_hosts_that_resolve_to_one_site_share_one_entry(client, site):
+    served(client, "/lettings/", HTTP_HOST="localhost:1")
+    for port in (2, 3, 65535):
+        assert served(client, "/lettings/", HTTP_HOST=f"localhost:{port}")[1] == "hit"
+    assert served(client, "/lettings/", HTTP_HOST="127.0.0.1")[1] == "hit"  # the same (default) site
+    assert client.get("/lettings/", HTTP_HOST="evil.example").status_code == 400
+
+
+def test_hits_and_stored_pages_say_vary_cookie(client, site):
+    first = client.get("/lettings/")
+    second = client.get("/lettings/")
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    for response in (first, second):
+        assert "Cookie" in response["Vary"]
+    assert "Cookie" in client.get("/lettings/?x=1")["Vary"]  # served uncached: it still varies
+
+
+def test_miss_is_said_only_when_the_page_was_stored(client, site, monkeypatch):
+    monkeypatch.setattr(cache, "store", lambda *args: False)  # as when Redis refuses the write
+    response, state = served(client, "/lettings/")
+    assert response.status_code == 200
+    assert state is None

@@ -135,7 +135,7 @@ CACHES = {
 PAGE_CACHE_ALIAS = "pages"
 # Paths that never lead to a cacheable page, so the page cache does not even look them up.
 PAGE_CACHE_SKIP_PREFIXES = (
-    "/healthz", "/cms/", "/admin/", "/documents/", "/static/", "/media/", "/robots.txt", "/sitemap",
+    "/healthz", "/cms/", "/admin/", "/documents/", "/static/", "/media/", "/robots.txt", "/sitemap", "/favicon.ico",
 )  # fmt: skip
 PAGE_CACHE_SECONDS = environment.page_cache_seconds(shared_cache=True)
 # Listing cards, reused by pages the page cache cannot serve (editors, new filters); 0 turns it off.

@@ -1,0 +1,209 @@
+"""The caches against a real Redis that fills up, stops, or hangs in the middle of a test.
+
+Each test starts its own ``redis-server`` on its own port, points every cache alias at it the way
+production settings do (``environment.cache_config``), and then breaks it: the page cache must
+fail closed (never serve a page that a change made stale), and public pages and both admins must
+keep answering, quickly, and come back correct when Redis does.
+"""
+
+import logging
+import time
+
+import pytest
+from django.urls import reverse
+
+from lettings.tests.factories import make_address, make_image, make_letting
+from pagecache import cache
+from pagecache.redis_client import breaker_for, server_name
+from pagecache.tests.redis_server import RedisServer
+from site_cms.settings import environment
+
+pytestmark = pytest.mark.django_db
+
+# Short, so that tests of recovery need not wait; the timing tests use production's 5 s (slow_circuit).
+CIRCUIT_SECONDS = 0.3
+
+
+@pytest.fixture
+def redis_server():
+    """Start a Redis of this test's own; stop it afterwards, whatever state the test left it in."""
+    server = RedisServer().start()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def slow_circuit(redis_server):
+    """Give the test's Redis production's circuit period (5 s) before any cache client is made."""
+    breaker_for(server_name(redis_server.url), open_seconds=5.0)
+
+
+@pytest.fixture
+def redis_caches(redis_server, settings):
+    """Point every cache alias at the test's Redis, as production does, with the page and card caches on."""
+    caches = {}
+    for alias, prefix in (("default", "oc"), ("renditions", "oc-renditions"), ("pages", "oc-pages")):
+        config = environment.cache_config(redis_server.url, key_prefix=prefix, ignore_exceptions=alias != "pages")
+        config["OPTIONS"]["CIRCUIT_OPEN_SECONDS"] = CIRCUIT_SECONDS
+        caches[alias] = config
+    settings.CACHES = caches
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    yield redis_server
+    cache._Pending.reason = None  # a test that left a change pending must not leak it into the next
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Return a context manager that runs what would run when the test's changes commit."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def site(home_page, lettings_index, profiles_index):
+    """Return two lettings with a photo each."""
+    photo = make_image()
+    return {
+        "green": make_letting(lettings_index, title="Green Haus", address=make_address(city="Brunswick"), photos=1),
+        "amber": make_letting(
+            lettings_index, title="Amber Cottage", address=make_address(city="Macon"), photos=1, image=photo
+        ),
+        "photo": photo,
+    }
+
+
+def served(client, path: str, **extra):
+    """Return the response and its ``X-Page-Cache`` header."""
+    response = client.get(path, **extra)
+    return response, response.get("X-Page-Cache")
+
+
+def wait_for_probe() -> None:
+    """Let the circuit breaker's open period pass, so the next cache call tries Redis again."""
+    time.sleep(CIRCUIT_SECONDS + 0.1)
+
+
+def test_a_full_redis_still_invalidates_and_never_serves_an_unpublished_letting(
+    client, redis_caches, site, commit, caplog
+):
+    for path in ("/lettings/", "/lettings/green-haus/"):
+        served(client, path)
+        assert served(client, path)[1] == "hit"
+    redis_caches.fill(policy="noeviction")
+    with caplog.at_level(logging.WARNING, logger="pagecache"), commit():
+        site["green"].unpublish()
+    listing, state = served(client, "/lettings/")
+    assert "Green Haus" not in listing.text
+    assert state is None  # not stored either: Redis refuses the write, so the page is not called a miss
+    assert served(client, "/lettings/green-haus/")[0].status_code == 404
+    assert "Green Haus" not in served(client, "/lettings/")[0].text
+    assert "deleting it instead" in caplog.text  # INCR was refused; DEL, which a full Redis allows, worked
+
+
+@pytest.mark.parametrize("policy", ["allkeys-lru", "volatile-lru", "allkeys-random", "volatile-ttl"])
+def test_invalidation_holds_under_every_eviction_policy(client, redis_caches, site, commit, policy):
+    served(client, "/lettings/")
+    redis_caches.fill(policy=policy)
+    with commit():
+        site["green"].unpublish()
+    for _ in range(3):
+        assert "Green Haus" not in served(client, "/lettings/")[0].text
+
+
+def test_a_change_made_while_redis_hangs_is_applied_before_any_cached_page_is_served(
+    client, redis_caches, site, commit, caplog
+):
+    served(client, "/lettings/")
+    assert served(client, "/lettings/")[1] == "hit"
+    redis_caches.hang()
+    with caplog.at_level(logging.ERROR, logger="pagecache"), commit():
+        site["green"].unpublish()
+    redis_caches.resume()  # Redis is back with the old generation and the old page still in it
+    response, state = served(client, "/lettings/")
+    assert "Green Haus" not in response.text
+    assert state != "hit"
+    assert "could not be cleared after page" in caplog.text  # logged as an error: Sentry reports it
+    assert cache._Pending.reason is not None
+    wait_for_probe()
+    response, state = served(client, "/lettings/")
+    assert "Green Haus" not in response.text
+    assert cache._Pending.reason is None  # applied at last
+    assert served(client, "/lettings/")[1] == "hit"
+
+
+def test_the_pending_change_is_retried_in_the_background(redis_caches, site, commit):
+    redis_caches.hang()
+    with commit():
+        site["green"].unpublish()
+    assert cache._Pending.reason is not None
+    redis_caches.resume()
+    deadline = time.monotonic() + 5
+    while cache._Pending.reason is not None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert cache._Pending.reason is None  # no request was needed
+
+
+def test_pages_and_both_admins_work_while_redis_is_down_and_are_right_when_it_returns(
+    client, redis_caches, site, superuser, commit
+):
+    served(client, "/lettings/")
+    redis_caches.stop()
+    assert served(client, "/lettings/")[0].status_code == 200
+    assert "Green Haus" in served(client, "/lettings/?state=GA")[0].text
+    client.force_login(superuser)
+    edit_page = reverse("wagtailadmin_pages:edit", args=[site["green"].pk])
+    edit_image = reverse("wagtailimages:edit", args=[site["photo"].pk])
+    for path in ("/lettings/", edit_page, edit_image, "/cms/", "/admin/lettings/address/"):
+        assert client.get(path).status_code == 200, path
+    client.logout()
+    address = site["green"].address
+    address.city = "Savannah"
+    with commit():  # the change cannot reach Redis: it waits, and no cached page is served meanwhile
+        address.save()
+    redis_caches.start()
+    wait_for_probe()
+    listing = served(client, "/lettings/")[0].text
+    assert "Savannah" in listing
+    assert "Brunswick" not in listing
+    client.force_login(superuser)
+    for path in (edit_page, edit_image):
+        assert client.get(path).status_code == 200, path  # cards never reach Wagtail's rendition lookup
+
+
+def test_a_hung_redis_costs_a_public_page_less_than_a_second(client, slow_circuit, redis_caches, site, superuser):
+    served(client, "/lettings/")
+    redis_caches.hang()
+    for path in ("/lettings/", "/lettings/green-haus/", "/", "/search/?q=green"):
+        started = time.monotonic()
+        response = client.get(path)
+        elapsed = time.monotonic() - started
+        assert response.status_code == 200
+        assert elapsed < 1.0, f"{path} took {elapsed:.2f} s with Redis hung"
+    client.force_login(superuser)
+    started = time.monotonic()
+    assert client.get(reverse("wagtailadmin_pages:edit", args=[site["green"].pk])).status_code == 200
+    assert time.monotonic() - started < 2.0
+
+
+def test_the_circuit_lets_a_request_wait_once_then_skips_redis(client, slow_circuit, redis_caches, site):
+    served(client, "/lettings/")
+    redis_caches.hang()
+    timings = []
+    for _ in range(3):
+        started = time.monotonic()
+        client.get("/lettings/green-haus/")
+        timings.append(time.monotonic() - started)
+    assert timings[0] < 1.0
+    assert max(timings[1:]) < 0.3  # the circuit is open: no wait at all
+
+
+def test_a_flood_of_made_up_urls_and_hosts_stores_nothing_new(client, redis_caches, site):
+    for path in ("/lettings/", "/lettings/green-haus/"):
+        served(client, path)
+    keys_before = redis_caches.client().dbsize()
+    for number in range(300):
+        assert client.get(f"/lettings/?x={number}").status_code == 200
+        assert client.get("/lettings/", HTTP_HOST=f"localhost:{number + 1}").status_code == 200
+        assert client.get(f"/lettings/green-haus/?utm_source=a&page={number}").status_code == 200
+    assert redis_caches.client().dbsize() == keys_before
+    assert served(client, "/lettings/", HTTP_HOST="localhost:4242")[1] == "hit"

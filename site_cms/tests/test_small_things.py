@@ -1,0 +1,68 @@
+"""Small but real: cursors in any script, sitemaps without a profiles index, the favicon."""
+
+import pytest
+from django.contrib.staticfiles import finders
+
+from lettings.tests.factories import make_letting
+from profiles.models import ProfileIndexPage
+from profiles.tests.factories import make_profile
+
+pytestmark = pytest.mark.django_db
+
+# Superscript two, Arabic-Indic three, circled one, NKo one, mathematical bold nine, and a mix.
+NOT_ASCII_DIGITS = ["\u00b2", "\u0663", "\u2460", "\u07c1", "\U0001d7d7", "1\u00b2"]
+
+
+@pytest.fixture
+def content(lettings_index, profiles_index):
+    """Return a letting and a profile, so that every listing has rows."""
+    make_profile("AirWow", favorite_city="Brunswick")
+    return make_letting(lettings_index, title="Brunswick Haus")
+
+
+@pytest.mark.parametrize("digits", NOT_ASCII_DIGITS)
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/lettings/?after={}",
+        "/lettings/?before={}",
+        "/lettings/?state=GA&after={}",
+        "/profiles/?after={}",
+        "/profiles/?before={}",
+        "/search/?q=brunswick&lettings_after={}",
+        "/search/?q=brunswick&lettings_before={}",
+        "/search/?q=brunswick&profiles_after={}",
+        "/search/?q=brunswick&profiles_before={}",
+    ],
+)
+def test_a_cursor_of_digits_that_are_not_ascii_gives_the_first_page(client, content, path, digits):
+    response = client.get(path.format(digits))
+    assert response.status_code == 200
+    assert "Brunswick Haus" in response.text or "AirWow" in response.text
+
+
+@pytest.mark.parametrize("what", ["unpublished", "deleted"])
+def test_the_profiles_sitemap_without_a_profiles_index_is_a_404_not_an_error(client, content, what):
+    index = ProfileIndexPage.objects.get()
+    if what == "unpublished":
+        index.unpublish()
+    else:
+        index.delete()
+    assert client.get("/sitemap-profiles.xml").status_code == 404
+    sitemap_index = client.get("/sitemap.xml")
+    assert sitemap_index.status_code == 200
+    assert "sitemap-profiles" not in sitemap_index.text
+    assert "sitemap-pages" in sitemap_index.text
+
+
+def test_browsers_find_the_favicon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/img/favicon.svg"
+    assert finders.find("img/favicon.svg")  # served by WhiteNoise (the production smoke test fetches it)
+
+
+def test_the_django_admin_declares_the_icon(client, superuser):
+    assert 'rel="icon"' in client.get("/admin/login/").text
+    client.force_login(superuser)
+    assert 'rel="icon"' in client.get("/admin/").text

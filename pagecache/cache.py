@@ -94,7 +94,7 @@ def current_generation() -> int | None:
     return generation
 
 
-def _advance_generation() -> None:
+def advance_generation() -> None:
     """Make every page stored so far unreachable, or raise ``CacheUnavailableError``.
 
     Incrementing is the normal way. Where Redis refuses it (its memory is full under
@@ -123,7 +123,7 @@ class _Pending:
 def invalidate_all(reason: str) -> None:
     """Start a new generation, so that no page cached so far is served again; fail closed if impossible."""
     try:
-        _advance_generation()
+        advance_generation()
     except CacheUnavailableError as error:
         with _Pending.lock:
             _Pending.reason = reason
@@ -142,7 +142,7 @@ def settle_pending() -> bool:
     if _Pending.reason is None:
         return True
     try:
-        _advance_generation()
+        advance_generation()
     except CacheUnavailableError:
         return False
     with _Pending.lock:

@@ -8,8 +8,10 @@ keep answering, quickly, and come back correct when Redis does.
 
 import logging
 import time
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from lettings.tests.factories import make_address, make_image, make_letting
@@ -207,3 +209,12 @@ def test_a_flood_of_made_up_urls_and_hosts_stores_nothing_new(client, redis_cach
         assert client.get(f"/lettings/green-haus/?utm_source=a&page={number}").status_code == 200
     assert redis_caches.client().dbsize() == keys_before
     assert served(client, "/lettings/", HTTP_HOST="localhost:4242")[1] == "hit"
+
+
+def test_the_page_cache_can_be_cleared_by_hand_and_says_when_it_cannot(client, redis_caches, site):
+    served(client, "/lettings/")
+    call_command("clear_page_cache", stdout=StringIO())
+    assert served(client, "/lettings/")[1] == "miss"
+    redis_caches.stop()
+    with pytest.raises(CommandError, match="could not be cleared"):
+        call_command("clear_page_cache", stdout=StringIO())

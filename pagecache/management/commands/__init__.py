@@ -1,0 +1,1 @@
+"""The page cache's commands: ``clear_page_cache``."""

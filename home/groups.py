@@ -1,9 +1,12 @@
 """The "Editors" and "Moderators" groups and the permissions they hold.
 
 Wagtail's own migrations create both groups with page permissions on the root page and a
-"Moderators approval" workflow. After every ``migrate`` this module adds what this site needs on
-top: editors may also publish lettings and manage addresses, profiles, images and documents;
-moderators approve what editors submit. Neither group is staff, so neither reaches ``/admin/``.
+"Moderators approval" workflow. After every ``migrate`` (``home/apps.py`` connects it to
+``post_migrate``, so existing databases get it too) this module adds what this site needs on top:
+editors may also publish (and so unpublish) lettings and manage addresses, profiles, images and
+documents; moderators approve what editors submit and may delete lettings (``DELETE_LETTINGS``,
+which ``home/wagtail_hooks.py`` requires because deleting a letting destroys its revisions).
+Neither group is staff, so neither reaches ``/admin/``.
 """
 
 import logging
@@ -17,8 +20,11 @@ logger = logging.getLogger(__name__)
 
 EDITORS = "Editors"
 MODERATORS = "Moderators"
+# Deleting a letting page (and its revisions): moderators and superusers only.
+DELETE_LETTINGS = "lettings.delete_lettingpage"
 
 SNIPPET_MODELS = (("lettings", "address"), ("profiles", "profile"))
+MODEL_PERMISSIONS = {EDITORS: (), MODERATORS: (DELETE_LETTINGS,)}
 PAGE_PERMISSIONS = {
     EDITORS: ("add_page", "change_page", "publish_page"),
     MODERATORS: ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
@@ -53,6 +59,8 @@ def grant_group_permissions(sender=None, using=DEFAULT_DB_ALIAS, **kwargs) -> No
         for app_label, model in SNIPPET_MODELS:
             actions = ("add", "change", "delete", "view") if group_name == EDITORS else ("view",)
             group.permissions.add(*(_permission(app_label, f"{action}_{model}") for action in actions))
+        for permission in MODEL_PERMISSIONS[group_name]:
+            group.permissions.add(_permission(*permission.split(".")))
         if root_page is not None:
             for codename in page_codenames:
                 GroupPagePermission.objects.get_or_create(

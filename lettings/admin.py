@@ -3,16 +3,24 @@
 A letting is a Wagtail page, so creating one here puts it in the page tree under the lettings
 index (with a revision, published when "live" is ticked) and deleting one removes it from the
 tree cleanly; ``manage.py fixtree`` finds nothing to repair afterwards.
+
+Addresses and images that a letting still uses (in its page, its latest draft or a scheduled
+revision) cannot be deleted here either: the delete page lists them as protected, as Django does for
+the live letting of an address.
 """
 
 import logging
 
+# Wagtail registers its Image model in this admin; import that first, so it can be replaced below.
+import wagtail.images.admin  # noqa: F401
 from django import forms
 from django.contrib import admin
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
+from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from .models import NUMERIC_SLUG_MESSAGE, Address, LettingIndexPage, LettingPage
+from .wagtail_hooks import IN_PAGE, address_uses, image_uses, where
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +34,29 @@ class AddressAdmin(admin.ModelAdmin):
     search_fields = ("street", "city", "zip_code")
     list_select_related = ("letting",)
     ordering = ("state", "city", "street", "number")
+
+    def get_deleted_objects(self, objs, request):
+        """Also protect the addresses that a letting's latest draft or a scheduled revision names."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # The letting whose page names an address is already protected by the foreign key (PROTECT).
+        drafts = [capfirst(where(letting, how)) for obj in objs for letting, how in address_uses(obj) if how != IN_PAGE]
+        return deleted, model_count, perms_needed, [*protected, *drafts]
+
+
+class ImageAdmin(admin.ModelAdmin):
+    """Wagtail's images as Wagtail registers them, refusing to delete one that a letting's photos use."""
+
+    def get_deleted_objects(self, objs, request):
+        """Protect the images in a letting's photo gallery (page, latest draft or scheduled revision)."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        uses = [f"{capfirst(where(letting, how))} (photos)" for obj in objs for letting, how in image_uses(obj)]
+        return deleted, model_count, perms_needed, [*protected, *uses]
+
+
+# Replace Wagtail's plain registration (it registers only its own Image model, not a custom one).
+if admin.site.is_registered(get_image_model()):
+    admin.site.unregister(get_image_model())
+    admin.site.register(get_image_model(), ImageAdmin)
 
 
 class LettingAdminForm(forms.ModelForm):

@@ -1,27 +1,183 @@
-"""Wagtail admin registration: addresses as a snippet with list columns, search, filters and export."""
+"""Wagtail admin registration: addresses as a snippet with list columns, search, filters and export.
+
+Deleting never breaks a letting: an address or a photo stays while a letting still names it, in its
+page (what is live, or what an unpublished letting holds), in its latest revision (a draft, or a
+revision waiting in moderation) or in a revision scheduled for publishing. Every way of deleting one
+in ``/cms/`` (the delete view, the bulk action, the multiple-upload page for images) refuses and says
+which letting uses it; ``lettings/admin.py`` does the same in the Django admin.
+"""
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models import Q
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.utils import get_valid_next_url_from_request
+from wagtail.images import get_image_model
+from wagtail.images.views.images import DeleteView as ImageDeleteView
+from wagtail.images.views.multiple import DeleteView as ImageMultipleDeleteView
+from wagtail.models import Revision
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Address, LettingPage
+from .models import Address, LettingPage, LettingPageGalleryImage
+
+# How a letting uses an address or an image: its page, its latest revision, or a scheduled revision.
+IN_PAGE, IN_LATEST_REVISION, IN_SCHEDULED_REVISION = "page", "latest revision", "scheduled revision"
 
 
-class AddressDeleteView(DeleteView):
-    """Refuse, with a message, to delete an address that a letting still uses."""
+def _revisions_in_play():
+    """Return the letting revisions that can still become a page: each letting's latest, and scheduled ones."""
+    letting_type = ContentType.objects.get_for_model(LettingPage)
+    latest = LettingPage.objects.filter(latest_revision__isnull=False).values("latest_revision")
+    return Revision.objects.filter(content_type=letting_type).filter(
+        Q(pk__in=latest) | Q(approved_go_live_at__isnull=False)
+    )
 
-    def form_valid(self, form):
-        """Delete the address unless a letting points at it; then explain what to do instead."""
-        letting = LettingPage.objects.filter(address=self.object).first()
-        if letting is None:
-            return super().form_valid(form)
-        messages.error(
-            self.request,
-            f"“{self.object}” is the address of the letting “{letting.title}”. "
-            "Give that letting another address, or delete the letting, before deleting this address.",
-        )
-        return redirect(self.get_success_url())
+
+def _uses(page_ids: list[int], revisions: list[tuple[str, object]]) -> list[tuple[LettingPage, str]]:
+    """Return ``(letting, how)`` pairs, one per letting, from the page ids and ``(object_id, go_live_at)`` rows."""
+    how_by_page = dict.fromkeys(page_ids, IN_PAGE)
+    for object_id, go_live_at in revisions:
+        how = IN_LATEST_REVISION if go_live_at is None else IN_SCHEDULED_REVISION
+        # The page itself outranks a revision; the latest revision outranks a scheduled one.
+        if how_by_page.get(int(object_id)) in (None, IN_SCHEDULED_REVISION):
+            how_by_page[int(object_id)] = how
+    lettings = LettingPage.objects.filter(pk__in=how_by_page).order_by("title")
+    return [(letting, how_by_page[letting.pk]) for letting in lettings]
+
+
+def address_uses(address: Address) -> list[tuple[LettingPage, str]]:
+    """Return each letting whose page, latest revision or scheduled revision names ``address``, and how."""
+    page_ids = list(LettingPage.objects.filter(address=address).values_list("pk", flat=True))
+    revisions = _revisions_in_play().filter(content__address=address.pk)
+    return _uses(page_ids, list(revisions.values_list("object_id", "approved_go_live_at")))
+
+
+def image_uses(image) -> list[tuple[LettingPage, str]]:
+    """Return each letting whose photo gallery (in its page, latest or scheduled revision) holds ``image``."""
+    page_ids = list(LettingPageGalleryImage.objects.filter(image=image).values_list("page_id", flat=True))
+    revisions = _revisions_in_play()
+    if connection.features.supports_json_field_contains:
+        rows = revisions.filter(content__gallery_images__contains=[{"image": image.pk}])
+        matches = list(rows.values_list("object_id", "approved_go_live_at"))
+    else:  # SQLite cannot look inside a JSON list: read the galleries (local and test databases only).
+        rows = revisions.values_list("object_id", "approved_go_live_at", "content")
+        matches = [
+            (object_id, go_live_at)
+            for object_id, go_live_at, content in rows.iterator()
+            if any(item.get("image") == image.pk for item in content.get("gallery_images") or ())
+        ]
+    return _uses(page_ids, matches)
+
+
+def where(letting: LettingPage, how: str) -> str:
+    """Describe where a letting uses something: its page, its latest draft or a scheduled revision."""
+    if how == IN_PAGE:
+        return f"the letting “{letting.title}”"
+    if how == IN_LATEST_REVISION:
+        return f"the latest draft of the letting “{letting.title}”"
+    return f"a revision of the letting “{letting.title}” scheduled for publishing"
+
+
+ADDRESS_HINTS = {
+    IN_PAGE: "Give that letting another address, or delete the letting, before deleting this address.",
+    IN_LATEST_REVISION: "Give that draft another address, or delete the letting, before deleting this address.",
+    IN_SCHEDULED_REVISION: "Cancel that scheduled publishing, or delete the letting, before deleting this address.",
+}
+IMAGE_HINTS = {
+    IN_PAGE: "Remove it from that letting's photos and publish the letting before deleting it.",
+    IN_LATEST_REVISION: "Remove it from that draft's photos before deleting it.",
+    IN_SCHEDULED_REVISION: "Cancel that scheduled publishing before deleting it.",
+}
+
+
+def address_refusals(addresses) -> list[str]:
+    """Return one sentence for each use of each address in ``addresses``; empty when all may be deleted."""
+    return [
+        f"“{address}” is the address {'of' if how == IN_PAGE else 'in'} {where(letting, how)}. {ADDRESS_HINTS[how]}"
+        for address in addresses
+        for letting, how in address_uses(address)
+    ]
+
+
+def image_refusals(images) -> list[str]:
+    """Return one sentence for each use of each image in ``images``; empty when all may be deleted."""
+    return [
+        f"“{image.title}” is used by {where(letting, how)}. {IMAGE_HINTS[how]}"
+        for image in images
+        for letting, how in image_uses(image)
+    ]
+
+
+def _refuse(request, refusals: list[str], count: int, fallback_url: str):
+    """Show why nothing was deleted and go back to ``next`` (or ``fallback_url``)."""
+    prefix = "Nothing was deleted. " if count > 1 else ""
+    messages.error(request, prefix + " ".join(refusals))
+    return redirect(get_valid_next_url_from_request(request) or fallback_url)
+
+
+@hooks.register("before_delete_snippet")
+def refuse_deleting_addresses_in_use(request, instances):
+    """Refuse the single and the bulk delete of addresses that a letting (or its draft) still names.
+
+    The hook runs before the confirmation page too, so an address in use never offers "Yes, delete".
+    A bulk delete including one address in use deletes none of the selected addresses.
+    """
+    addresses = [instance for instance in instances if isinstance(instance, Address)]
+    if refusals := address_refusals(addresses):
+        return _refuse(request, refusals, len(addresses), reverse("wagtailsnippets_lettings_address:list"))
+    return None
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_deleting_images_in_use(request, action_type, objects, action_class_instance):
+    """Refuse the bulk delete of images when one of them is in a letting's gallery; none is deleted then."""
+    if action_type != "delete" or action_class_instance.model is not get_image_model():
+        return None
+    if refusals := image_refusals(objects):
+        return _refuse(request, refusals, len(objects), reverse("wagtailimages:index"))
+    return None
+
+
+class GalleryAwareImageDeleteView(ImageDeleteView):
+    """Wagtail's image delete view, refusing (before the confirmation page too) an image in a gallery."""
+
+    def run_before_hook(self):
+        """Send the user back to the image with the reason when a letting uses it."""
+        if refusals := image_refusals([self.object]):
+            return _refuse(self.request, refusals, 1, reverse("wagtailimages:edit", args=[self.object.pk]))
+        return super().run_before_hook()
+
+
+class GalleryAwareImageMultipleDeleteView(ImageMultipleDeleteView):
+    """The multiple-upload page's delete (JSON), refusing with 409 an image in a gallery."""
+
+    def post(self, request, *args, **kwargs):
+        """Answer ``success: false`` with the reason when a letting uses the image (to users who may delete it)."""
+        image = get_object_or_404(get_image_model(), pk=kwargs[self.pk_url_kwarg])
+        may_delete = self.permission_policy.user_has_permission_for_instance(request.user, "delete", image)
+        if may_delete and (refusals := image_refusals([image])):
+            return JsonResponse(
+                {"success": False, "image_id": image.pk, "error_message": " ".join(refusals)}, status=409
+            )
+        return super().post(request, *args, **kwargs)
+
+
+@hooks.register("register_admin_urls", order=-1)
+def register_image_delete_urls():
+    """Serve Wagtail's two image delete URLs with the views above (registered before Wagtail's own)."""
+    return [
+        path("images/<int:image_id>/delete/", GalleryAwareImageDeleteView.as_view(), name="lettings_image_delete"),
+        path(
+            "images/multiple/<int:image_id>/delete/",
+            GalleryAwareImageMultipleDeleteView.as_view(),
+            name="lettings_image_delete_multiple",
+        ),
+    ]
 
 
 class AddressViewSet(SnippetViewSet):
@@ -32,7 +188,6 @@ class AddressViewSet(SnippetViewSet):
     menu_label = "Addresses"
     menu_order = 200
     add_to_admin_menu = True
-    delete_view_class = AddressDeleteView
     list_display = ["__str__", "city", "state", "zip_code", "country_iso_code", "letting"]
     list_export = ["number", "street", "city", "state", "zip_code", "country_iso_code"]
     export_filename = "addresses"

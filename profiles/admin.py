@@ -1,7 +1,13 @@
-"""Raw CRUD on profiles in the Django admin (``/admin/``); users keep Django's own user admin."""
+"""Raw CRUD on profiles in the Django admin (``/admin/``); users keep Django's own user admin.
+
+Staff who are not superusers get the same limits as editors in ``/cms/`` (``profiles/forms.py``):
+they see ``show_email`` but cannot change it, and cannot add, change or delete a staff account's
+profile (nor pick a staff account for a profile).
+"""
 
 from django.contrib import admin
 
+from .forms import may_change_profile_of, ordinary_users
 from .models import Profile
 
 
@@ -24,3 +30,24 @@ class ProfileAdmin(admin.ModelAdmin):
     def full_name(self, profile: Profile) -> str:
         """Return the user's full name."""
         return profile.user.get_full_name()
+
+    def get_readonly_fields(self, request, obj=None):
+        """Show ``show_email`` read-only to anyone but a superuser (a new profile keeps the default, off)."""
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if request.user.is_superuser else (*readonly, "show_email")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """Offer only ordinary accounts (not staff, not superusers) to anyone but a superuser."""
+        if db_field.name == "user" and not request.user.is_superuser:
+            kwargs["queryset"] = ordinary_users()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        """Refuse changing a staff account's profile to anyone but a superuser."""
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or may_change_profile_of(request.user, obj.user))
+
+    def has_delete_permission(self, request, obj=None):
+        """Refuse deleting a staff account's profile to anyone but a superuser."""
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or may_change_profile_of(request.user, obj.user))

@@ -1,0 +1,231 @@
+"""Page permissions match the roles, in every view of the Wagtail admin that deletes, moves or unpublishes.
+
+Nobody but a superuser deletes, moves or unpublishes the singleton pages (home, lettings index,
+profiles index). Deleting a letting destroys its revisions: moderators and superusers may, editors
+may not (they unpublish instead). The admin hides what a user may not do, and the views (single and
+bulk) refuse it.
+"""
+
+from urllib.parse import urlencode
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth.models import Group, Permission
+from django.core.management.sql import emit_post_migrate_signal
+from django.urls import reverse
+from wagtail.models import Page, PageLogEntry
+
+from home.groups import DELETE_LETTINGS, EDITORS, MODERATORS
+from lettings.models import LettingPage
+from lettings.tests.factories import make_letting
+
+pytestmark = pytest.mark.django_db
+
+SINGLETONS = ("home_page", "lettings_index", "profiles_index")
+
+
+def bulk_url(action: str, pages, **params) -> str:
+    """Return the URL of Wagtail's bulk ``action`` on ``pages``, coming back to the admin's home."""
+    query = urlencode([("id", page.pk) for page in pages] + [("next", "/cms/")] + list(params.items()))
+    return reverse("wagtail_bulk_action", args=["wagtailcore", "page", action]) + "?" + query
+
+
+def text_of(response) -> str:
+    """Return the visible text of a response (messages included)."""
+    return BeautifulSoup(response.content, "html.parser").get_text(" ")
+
+
+def was_moved(page) -> bool:
+    """Return whether Wagtail logged a move of ``page`` (a move under the same parent is logged as a reorder)."""
+    return PageLogEntry.objects.filter(page_id=page.pk, action__in=["wagtail.move", "wagtail.reorder"]).exists()
+
+
+def row_urls(client, parent) -> str:
+    """Return the HTML of the explorer rows (not the header) listing ``parent``'s children."""
+    html = BeautifulSoup(client.get(reverse("wagtailadmin_explore", args=[parent.pk])).content, "html.parser")
+    return " ".join(str(row) for row in html.select("tbody tr"))
+
+
+# Lettings
+
+
+@pytest.mark.parametrize("live", [True, False])
+def test_editor_cannot_delete_a_letting(client, editor, lettings_index, live):
+    letting = make_letting(lettings_index, title="Lakeside Cabin", publish=live)
+    client.force_login(editor)
+    url = reverse("wagtailadmin_pages:delete", args=[letting.pk])
+    refused = client.get(url, follow=True)
+    assert refused.status_code == 200
+    assert "Editors cannot delete a letting" in text_of(refused)
+    client.post(url)
+    assert LettingPage.objects.filter(pk=letting.pk).exists()
+
+
+def test_editor_unpublishes_a_letting_instead(client, editor, lettings_index):
+    letting = make_letting(lettings_index)
+    client.force_login(editor)
+    assert client.post(reverse("wagtailadmin_pages:unpublish", args=[letting.pk])).status_code == 302
+    letting.refresh_from_db()
+    assert not letting.live
+
+
+@pytest.mark.parametrize("who", ["moderator", "superuser"])
+def test_moderator_and_superuser_delete_a_letting(client, lettings_index, who, request):
+    letting = make_letting(lettings_index)
+    client.force_login(request.getfixturevalue(who))
+    assert client.post(reverse("wagtailadmin_pages:delete", args=[letting.pk])).status_code == 302
+    assert not LettingPage.objects.filter(pk=letting.pk).exists()
+
+
+def test_letting_rows_offer_delete_to_moderators_only(client, editor, moderator, lettings_index):
+    letting = make_letting(lettings_index)
+    delete_url = reverse("wagtailadmin_pages:delete", args=[letting.pk])
+    unpublish_url = reverse("wagtailadmin_pages:unpublish", args=[letting.pk])
+    client.force_login(editor)
+    rows = row_urls(client, lettings_index)
+    assert delete_url not in rows
+    assert unpublish_url in rows
+    client.force_login(moderator)
+    assert delete_url in row_urls(client, lettings_index)
+
+
+# Singleton pages
+
+
+@pytest.mark.parametrize("who", ["editor", "moderator"])
+@pytest.mark.parametrize("singleton", SINGLETONS)
+def test_only_a_superuser_deletes_a_singleton(client, who, singleton, request):
+    page = request.getfixturevalue(singleton)
+    client.force_login(request.getfixturevalue(who))
+    url = reverse("wagtailadmin_pages:delete", args=[page.pk])
+    # Without Wagtail's own permission the answer is its "permission denied" redirect; never a 500.
+    assert client.get(url, follow=True).status_code == 200
+    client.post(url)
+    assert Page.objects.filter(pk=page.pk).exists()
+
+
+@pytest.mark.parametrize("who", ["editor", "moderator"])
+@pytest.mark.parametrize("singleton", SINGLETONS)
+def test_only_a_superuser_unpublishes_a_singleton(client, who, singleton, request):
+    page = request.getfixturevalue(singleton)
+    client.force_login(request.getfixturevalue(who))
+    url = reverse("wagtailadmin_pages:unpublish", args=[page.pk])
+    refused = client.post(url, follow=True)
+    assert refused.status_code == 200
+    assert "Only an administrator can unpublish" in text_of(refused)
+    page.refresh_from_db()
+    assert page.live
+
+
+@pytest.mark.parametrize("who", ["editor", "moderator"])
+@pytest.mark.parametrize("singleton", SINGLETONS)
+def test_only_a_superuser_moves_a_singleton(client, who, singleton, request):
+    page = request.getfixturevalue(singleton)
+    parent = page.get_parent()
+    client.force_login(request.getfixturevalue(who))
+    refused = client.post(reverse("wagtailadmin_pages:move_confirm", args=[page.pk, parent.pk]), follow=True)
+    assert refused.status_code == 200
+    assert not was_moved(page)
+    assert client.get(reverse("wagtailadmin_pages:move", args=[page.pk]), follow=True).status_code == 200
+
+
+def test_the_profiles_index_is_refused_with_a_reason(client, editor, profiles_index):
+    client.force_login(editor)
+    refused = client.get(reverse("wagtailadmin_pages:delete", args=[profiles_index.pk]), follow=True)
+    assert "Only an administrator can delete “Profiles”" in text_of(refused)
+
+
+def test_superuser_unpublishes_moves_and_deletes_a_singleton(client, superuser, home_page, profiles_index):
+    client.force_login(superuser)
+    client.post(reverse("wagtailadmin_pages:unpublish", args=[profiles_index.pk]))
+    profiles_index.refresh_from_db()
+    assert not profiles_index.live
+    client.post(reverse("wagtailadmin_pages:move_confirm", args=[profiles_index.pk, home_page.pk]))
+    assert was_moved(profiles_index)
+    client.post(reverse("wagtailadmin_pages:delete", args=[profiles_index.pk]))
+    assert not Page.objects.filter(pk=profiles_index.pk).exists()
+
+
+def test_singleton_rows_and_action_menu_offer_no_delete_move_or_unpublish(client, editor, home_page, lettings_index):
+    client.force_login(editor)
+    rows = row_urls(client, home_page)
+    for child in home_page.get_children():
+        assert reverse("wagtailadmin_pages:edit", args=[child.pk]) in rows
+        for name in ("delete", "move", "unpublish"):
+            assert reverse(f"wagtailadmin_pages:{name}", args=[child.pk]) not in rows
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=[lettings_index.pk]))
+    assert edit.status_code == 200
+    assert 'name="action-unpublish"' not in edit.text
+    assert reverse("wagtailadmin_pages:unpublish", args=[lettings_index.pk]) not in str(
+        BeautifulSoup(edit.content, "html.parser").select_one("footer")
+    )
+
+
+# Bulk actions
+
+
+def test_bulk_delete_skips_what_the_user_may_not_delete(client, editor, moderator, lettings_index, profiles_index):
+    first = make_letting(lettings_index)
+    second = make_letting(lettings_index)
+    client.force_login(editor)
+    confirmation = client.get(bulk_url("delete", [first, profiles_index]))
+    assert confirmation.status_code == 200
+    assert "You don't have permission to delete" in text_of(confirmation)
+    client.post(bulk_url("delete", [first, profiles_index]))
+    assert Page.objects.filter(pk__in=[first.pk, profiles_index.pk]).count() == 2
+
+    client.force_login(moderator)
+    client.post(bulk_url("delete", [first, second, profiles_index]))
+    assert not LettingPage.objects.filter(pk__in=[first.pk, second.pk]).exists()
+    assert Page.objects.filter(pk=profiles_index.pk).exists()
+
+
+def test_bulk_unpublish_skips_singletons(client, editor, home_page, lettings_index):
+    letting = make_letting(lettings_index)
+    client.force_login(editor)
+    client.post(bulk_url("unpublish", [home_page, lettings_index, letting]))
+    assert Page.objects.get(pk=home_page.pk).live
+    assert Page.objects.get(pk=lettings_index.pk).live
+    assert not Page.objects.get(pk=letting.pk).live
+
+    letting = make_letting(lettings_index)
+    client.post(bulk_url("unpublish", [lettings_index]), {"include_descendants": "on"})
+    assert Page.objects.get(pk=lettings_index.pk).live
+
+
+def test_bulk_move_skips_singletons(client, moderator, home_page, profiles_index):
+    client.force_login(moderator)
+    confirmation = client.get(bulk_url("move", [profiles_index]))
+    assert "You don't have permission to move" in text_of(confirmation)
+    client.post(bulk_url("move", [profiles_index]), {"chooser": home_page.pk})
+    assert not was_moved(profiles_index)
+
+
+# Group permissions after migrate
+
+
+def test_migrate_grants_deleting_lettings_to_moderators_only(db):
+    moderators = Group.objects.get(name=MODERATORS)
+    editors = Group.objects.get(name=EDITORS)
+    app_label, codename = DELETE_LETTINGS.split(".")
+    permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    moderators.permissions.remove(permission)  # a database from before this rule
+
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+
+    assert moderators.permissions.filter(pk=permission.pk).exists()
+    assert not editors.permissions.filter(pk=permission.pk).exists()
+
+
+def test_group_editor_shows_who_may_delete_lettings(client, superuser):
+    client.force_login(superuser)
+    app_label, codename = DELETE_LETTINGS.split(".")
+    permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    for group_name, granted in ((MODERATORS, True), (EDITORS, False)):
+        group = Group.objects.get(name=group_name)
+        page = client.get(reverse("wagtailusers_groups:edit", args=[group.pk]))
+        checkbox = BeautifulSoup(page.content, "html.parser").select_one(
+            f"input[name=permissions][value='{permission.pk}']"
+        )
+        assert "Can delete letting" in checkbox.find_parent("tr").get_text(" ")
+        assert checkbox.has_attr("checked") is granted

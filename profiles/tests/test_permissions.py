@@ -1,0 +1,226 @@
+"""Who may change what on profiles: editors manage ordinary users' profiles; staff profiles and e-mails are the CTO's.
+
+Only a superuser switches ``show_email`` or creates, edits or deletes the profile of a staff account,
+in the Wagtail admin (``/cms/``) and in the Django admin (``/admin/``); the server enforces it, not
+only the form's look. Deleting a user who has a profile says the profile goes too.
+"""
+
+from urllib.parse import urlencode
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from profiles.models import Profile
+
+from .factories import make_profile, make_user
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = "wagtailsnippets_profiles_profile:add"
+EDIT_URL = "wagtailsnippets_profiles_profile:edit"
+DELETE_URL = "wagtailsnippets_profiles_profile:delete"
+LIST_URL = "wagtailsnippets_profiles_profile:list"
+
+
+def profile_form(profile_or_user, favorite_city: str = "Lisbon", show_email: bool | None = None) -> dict:
+    """Return the POST data of the profile snippet form; ``show_email=None`` leaves the box unticked."""
+    user = getattr(profile_or_user, "user", profile_or_user)
+    data = {"user": user.pk, "favorite_city": favorite_city}
+    if show_email:
+        data["show_email"] = "on"
+    return data
+
+
+def bulk_delete_url(profiles) -> str:
+    """Return the URL of Wagtail's bulk delete of ``profiles``, coming back to the profile list."""
+    query = urlencode([("id", profile.pk) for profile in profiles] + [("next", reverse(LIST_URL))])
+    return reverse("wagtail_bulk_action", args=["profiles", "profile", "delete"]) + "?" + query
+
+
+def user_choices(response) -> set[str]:
+    """Return the labels of the user select in a profile form."""
+    select = BeautifulSoup(response.content, "html.parser").select_one("select[name=user]")
+    return {option.text.strip() for option in select.select("option") if option.get("value")}
+
+
+# show_email
+
+
+def test_editor_cannot_switch_show_email_on(client, editor):
+    profile = make_profile("walker")
+    client.force_login(editor)
+    response = client.post(reverse(EDIT_URL, args=[profile.pk]), profile_form(profile, "Paris", show_email=True))
+    assert response.status_code == 302
+    profile.refresh_from_db()
+    assert (profile.favorite_city, profile.show_email) == ("Paris", False)
+
+
+def test_editor_saving_a_profile_keeps_show_email_on(client, editor):
+    profile = make_profile("open", show_email=True)
+    client.force_login(editor)
+    form = client.get(reverse(EDIT_URL, args=[profile.pk]))
+    checkbox = BeautifulSoup(form.content, "html.parser").select_one("input[name=show_email]")
+    assert checkbox.has_attr("disabled")
+    assert checkbox.has_attr("checked")
+    assert client.post(reverse(EDIT_URL, args=[profile.pk]), profile_form(profile, "Rome")).status_code == 302
+    profile.refresh_from_db()
+    assert (profile.favorite_city, profile.show_email) == ("Rome", True)
+
+
+def test_editor_creates_a_profile_without_showing_the_email(client, editor):
+    user = make_user("newbie")
+    client.force_login(editor)
+    assert client.post(reverse(ADD_URL), profile_form(user, show_email=True)).status_code == 302
+    assert Profile.objects.get(user=user).show_email is False
+
+
+def test_superuser_switches_show_email(client, superuser):
+    profile = make_profile("walker")
+    client.force_login(superuser)
+    client.post(reverse(EDIT_URL, args=[profile.pk]), profile_form(profile, show_email=True))
+    profile.refresh_from_db()
+    assert profile.show_email is True
+
+
+# Profiles of staff accounts
+
+
+def test_editor_cannot_create_a_profile_for_a_staff_account(client, editor, superuser):
+    clerk = make_user("clerk", is_staff=True)
+    client.force_login(editor)
+    for staff in (superuser, clerk):
+        response = client.post(reverse(ADD_URL), profile_form(staff, show_email=True))
+        assert response.status_code == 200
+        assert "Select a valid choice" in response.text
+    assert not Profile.objects.exists()
+
+
+def test_user_choice_offers_staff_accounts_to_the_superuser_only(client, editor, superuser):
+    make_user("clerk", is_staff=True)
+    make_user("plain")
+    client.force_login(editor)
+    offered = user_choices(client.get(reverse(ADD_URL)))
+    assert "plain" in offered
+    assert not offered & {"cto", "clerk"}
+    client.force_login(superuser)
+    assert {"plain", "cto", "clerk"} <= user_choices(client.get(reverse(ADD_URL)))
+
+
+def test_editor_cannot_open_or_change_a_staff_profile(client, editor, superuser):
+    profile = Profile.objects.create(user=superuser, favorite_city="Boston")
+    client.force_login(editor)
+    url = reverse(EDIT_URL, args=[profile.pk])
+    opened = client.get(url, follow=True)
+    assert "Only an administrator can change the profile of a staff account" in opened.text
+    assert opened.redirect_chain[-1][0] == reverse(LIST_URL)
+    client.post(url, profile_form(profile, "Hacked", show_email=True))
+    profile.refresh_from_db()
+    assert (profile.favorite_city, profile.show_email) == ("Boston", False)
+
+
+def test_editor_cannot_delete_a_staff_profile_alone_or_in_bulk(client, editor, superuser):
+    staff_profile = Profile.objects.create(user=superuser)
+    plain_profile = make_profile("plain")
+    client.force_login(editor)
+    url = reverse(DELETE_URL, args=[staff_profile.pk])
+    assert "Only an administrator can delete" in client.get(url, follow=True).text
+    client.post(url)
+    response = client.post(bulk_delete_url([staff_profile, plain_profile]), follow=True)
+    assert "Only an administrator can delete the profile of a staff account (cto)" in response.text
+    assert Profile.objects.count() == 2
+
+
+def test_listing_offers_editors_no_edit_or_delete_for_staff_profiles(client, editor, superuser):
+    staff_profile = Profile.objects.create(user=superuser)
+    plain_profile = make_profile("plain")
+    client.force_login(editor)
+    listing = client.get(reverse(LIST_URL)).text
+    assert reverse(DELETE_URL, args=[plain_profile.pk]) in listing
+    assert reverse(DELETE_URL, args=[staff_profile.pk]) not in listing
+    assert reverse(EDIT_URL, args=[staff_profile.pk]) not in listing
+    client.force_login(superuser)
+    assert reverse(DELETE_URL, args=[staff_profile.pk]) in client.get(reverse(LIST_URL)).text
+
+
+def test_editor_still_manages_ordinary_profiles(client, editor):
+    user = make_user("plain")
+    client.force_login(editor)
+    assert client.post(reverse(ADD_URL), profile_form(user)).status_code == 302
+    profile = Profile.objects.get(user=user)
+    assert client.post(reverse(EDIT_URL, args=[profile.pk]), profile_form(user, "Oslo")).status_code == 302
+    assert client.post(reverse(DELETE_URL, args=[profile.pk])).status_code == 302
+    other = make_profile("other")
+    assert client.post(bulk_delete_url([other])).status_code == 302
+    assert not Profile.objects.exists()
+
+
+def test_superuser_manages_staff_profiles(client, superuser):
+    client.force_login(superuser)
+    assert client.post(reverse(ADD_URL), profile_form(superuser, show_email=True)).status_code == 302
+    profile = Profile.objects.get(user=superuser)
+    assert profile.show_email
+    assert client.post(reverse(DELETE_URL, args=[profile.pk])).status_code == 302
+    assert not Profile.objects.exists()
+
+
+# Deleting a user
+
+
+def test_user_delete_confirmation_says_the_profile_goes_too(client, superuser):
+    profile = make_profile("leaver")
+    client.force_login(superuser)
+    url = reverse("wagtailusers_users:delete", args=[profile.user.pk])
+    confirmation = client.get(url)
+    assert confirmation.status_code == 200
+    text = BeautifulSoup(confirmation.content, "html.parser").get_text()
+    assert "This user's public profile will be deleted too." in text
+    assert client.post(url).status_code == 302
+    assert not Profile.objects.exists()
+    no_profile = make_user("ghost")
+    confirmation = client.get(reverse("wagtailusers_users:delete", args=[no_profile.pk]))
+    assert "public profile" not in confirmation.text
+
+
+# The Django admin, for staff who are not superusers
+
+
+@pytest.fixture
+def clerk(db):
+    """Return a staff account (not a superuser) allowed every action on profiles in the Django admin."""
+    user = make_user("clerk", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="profiles"))
+    return user
+
+
+def test_django_admin_show_email_is_the_superusers(client, clerk):
+    profile = make_profile("walker")
+    client.force_login(clerk)
+    url = reverse("admin:profiles_profile_change", args=[profile.pk])
+    form = client.get(url)
+    assert form.status_code == 200
+    assert 'name="show_email"' not in form.text
+    assert client.post(url, {"user": profile.user.pk, "favorite_city": "Oslo", "show_email": "on"}).status_code == 302
+    profile.refresh_from_db()
+    assert (profile.favorite_city, profile.show_email) == ("Oslo", False)
+
+
+def test_django_admin_staff_profiles_are_the_superusers(client, clerk, superuser):
+    staff_profile = Profile.objects.create(user=superuser, favorite_city="Boston")
+    client.force_login(clerk)
+    change_url = reverse("admin:profiles_profile_change", args=[staff_profile.pk])
+    client.post(change_url, {"user": superuser.pk, "favorite_city": "Hacked"})
+    staff_profile.refresh_from_db()
+    assert staff_profile.favorite_city == "Boston"
+    assert (
+        client.post(reverse("admin:profiles_profile_delete", args=[staff_profile.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    assert Profile.objects.filter(pk=staff_profile.pk).exists()
+    add_form = client.get(reverse("admin:profiles_profile_add"))
+    assert "cto" not in user_choices(add_form)
+    assert "clerk" not in user_choices(add_form)
+    refused = client.post(reverse("admin:profiles_profile_add"), {"user": clerk.pk, "favorite_city": "Rome"})
+    assert refused.status_code == 200
+    assert not Profile.objects.filter(user=clerk).exists()

@@ -28,7 +28,7 @@ COPY --from=build /venv /venv
 # The code stays owned by root (read-only for the app); only /app/data (the laptop SQLite and media) is writable.
 COPY . .
 # Hashed, compressed static files at build time; a throwaway key because the settings demand one.
-RUN SECRET_KEY=collectstatic-only-not-a-secret python manage.py collectstatic --noinput \
+RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" python manage.py collectstatic --noinput \
     && mkdir -p /app/data \
     && chown app:app /app/data
 USER 10001:10001

@@ -2,7 +2,8 @@ r"""Time pages in process (Django's test client, no HTTP server), and optionally
 
 Run against a seeded benchmark database with the production settings, for example:
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/oc_explore SECRET_KEY=x ALLOWED_HOSTS=127.0.0.1 \
+    export SECRET_KEY=$(python -c "import secrets; print(secrets.token_urlsafe(50))")
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/oc_explore ALLOWED_HOSTS=127.0.0.1 \
         SITE_HTTPS=false STATIC_ROOT=/tmp/oc-static REDIS_URL=redis://127.0.0.1:6379/12 \
         PAGE_CACHE_SECONDS=0 python bench/timing.py /healthz/live /lettings/ --requests 50 --profile
 

@@ -5,10 +5,16 @@ read at most 50,000 per file) and would load them all at once. Each section page
 slice of an ordered query, so a sitemap request costs the same at any size.
 """
 
-from django.contrib.sitemaps import views as django_sitemap_views
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.core.paginator import EmptyPage
 from django.db.models import Max
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET
 from wagtail.contrib.sitemaps import Sitemap
+from wagtail.models import Site
 
 from profiles.models import Profile, ProfileIndexPage
 
@@ -83,8 +89,35 @@ class ProfileSitemap(SectionSitemap):
 SITEMAPS = {"pages": PageSitemap, "profiles": ProfileSitemap}
 
 
+@dataclass(frozen=True)
+class IndexEntry:
+    """One line of the sitemap index: a section page's address and when its content last changed."""
+
+    location: str
+    last_mod: datetime | None
+
+
+def public_root_url(request) -> str:
+    """Return the root URL of the Wagtail site the request is for: the public address ``sync_site`` keeps.
+
+    The sections' URLs come from the same site record (Wagtail's ``get_full_url``), so the index
+    and its sections always agree, whatever host the request used.
+    """
+    site = Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first()
+    return site.root_url if site is not None else request.build_absolute_uri("/").rstrip("/")
+
+
+@require_GET
 def sitemap_index(request, sitemap_url_name: str):
     """Return the sitemap index of the sections that have URLs (a section without any answers 404)."""
-    sections = {name: section(request) for name, section in SITEMAPS.items()}
-    listed = {name: section for name, section in sections.items() if section.has_urls()}
-    return django_sitemap_views.index(request, listed, sitemap_url_name=sitemap_url_name)
+    root = public_root_url(request)
+    entries = []
+    for name, section_class in SITEMAPS.items():
+        section = section_class(request)
+        if not section.has_urls():
+            continue
+        location = root + reverse(sitemap_url_name, kwargs={"section": name})
+        last_mod = section.get_latest_lastmod()
+        entries.append(IndexEntry(location, last_mod))
+        entries += [IndexEntry(f"{location}?p={page}", last_mod) for page in range(2, section.paginator.num_pages + 1)]
+    return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml")

@@ -8,8 +8,11 @@ from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect
 from django.template import loader
 from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
+
+from .sitemaps import public_root_url
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +44,7 @@ def liveness(request):
 @cache_control(max_age=60 * 60 * 24, public=True)
 def robots_txt(request):
     """Tell crawlers to stay out of both admins and where the sitemap is."""
-    sitemap_url = request.build_absolute_uri("/sitemap.xml")
+    sitemap_url = public_root_url(request) + reverse("sitemap")
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /cms/", f"Sitemap: {sitemap_url}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 

@@ -113,7 +113,10 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = "Orange County Lettings"
-WAGTAILADMIN_BASE_URL = environment.admin_base_url("http://127.0.0.1:8000")
+# The public address of the site: absolute URLs (sitemaps, e-mails, admin links) use it, and
+# ``manage.py sync_site`` points the Wagtail site at it (production's release phase runs it).
+PUBLIC_BASE_URL = environment.public_base_url("http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 # No admin or public page may call an external host: no Gravatar, no release check.

@@ -6,11 +6,18 @@ them). ``django-environ`` parses the values (booleans, lists, database URLs) so 
 module parses strings by hand.
 """
 
+import contextlib
+import re
 import warnings
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import environ
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -37,28 +44,108 @@ def database_config(default_sqlite_path: Path, *, persistent: bool = False) -> d
     return config
 
 
+MAKE_A_SECRET_KEY = "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+
+
 def secret_key(*, required: bool, fallback: str = "") -> str:
     """Return ``SECRET_KEY`` from the environment.
 
-    Where ``required`` is true (production) a missing or empty key stops the process with a message
-    that says what to set; elsewhere ``fallback`` is used.
+    Where ``required`` is true (production) a missing, empty or weak key (see
+    :func:`weak_secret_key_problem`) stops the process with a message that says how to make a good
+    one; elsewhere ``fallback`` is used.
     """
     value = env.str("SECRET_KEY", default="")
+    if value and required and (problem := weak_secret_key_problem(value)):
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is weak: {problem}. Django's 'check --deploy' (security.W009) wants at least "
+            f"{SECRET_KEY_MIN_LENGTH} characters, at least {SECRET_KEY_MIN_UNIQUE_CHARACTERS} different ones, "
+            f"and no '{SECRET_KEY_INSECURE_PREFIX}' prefix. Make a good one with: {MAKE_A_SECRET_KEY}"
+        )
     if value:
         return value
     if required:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Production needs a long random secret key in the SECRET_KEY "
-            "environment variable, for example: "
-            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            f"environment variable, for example: {MAKE_A_SECRET_KEY}"
         )
     return fallback
+
+
+def weak_secret_key_problem(value: str) -> str | None:
+    """Say why ``value`` is a weak secret key by the rule of Django's ``check --deploy``, or return None.
+
+    The rule is Django's own (security.W009): fewer than 50 characters, fewer than 5 different
+    characters, or the ``django-insecure-`` prefix that ``startproject`` writes. The key itself is
+    never part of the answer.
+    """
+    if value.startswith(SECRET_KEY_INSECURE_PREFIX):
+        return f"it starts with '{SECRET_KEY_INSECURE_PREFIX}'"
+    if len(value) < SECRET_KEY_MIN_LENGTH:
+        return f"it has {len(value)} characters"
+    if len(set(value)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS:
+        return f"it has only {len(set(value))} different characters"
+    return None
+
+
+# Names of variables whose values are secrets, and the shortest value worth replacing in every text.
+_SECRET_VARIABLE = re.compile(r"SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE|API_?KEY|_KEY$")
+_SHORTEST_SECRET = 8
+
+
+def secret_values() -> tuple[str, ...]:
+    """Return the secrets of the environment, for the error reporter to replace wherever they appear.
+
+    They are the values of variables named like a secret (``SECRET_KEY``, ``AWS_SECRET_ACCESS_KEY``,
+    ``*_TOKEN``, ``*_PASSWORD``...) and the passwords inside URLs (``DATABASE_URL``, ``REDIS_URL``,
+    ``EMAIL_URL``...), when at least 8 characters long.
+    """
+    found = set()
+    for name, value in env.ENVIRON.items():
+        if _SECRET_VARIABLE.search(name.upper()):
+            found.add(value)
+        if "://" in value:
+            with contextlib.suppress(ValueError):
+                found.add(unquote(urlparse(value).password or ""))
+    return tuple(sorted(value for value in found if len(value) >= _SHORTEST_SECRET))
 
 
 def heroku_host() -> str | None:
     """Return the Heroku app's default host name from ``HEROKU_APP_NAME``, if given."""
     name = env.str("HEROKU_APP_NAME", default="")
     return f"{name}.herokuapp.com" if name else None
+
+
+def public_url() -> str | None:
+    """Return the site's public base URL as configured, without a trailing slash, or None.
+
+    It is ``PUBLIC_URL`` (a custom domain, e.g. ``https://www.oc-lettings.com``), else
+    ``WAGTAILADMIN_BASE_URL`` (the app's web URL, which the deploy job sets), else the Heroku app's
+    URL from ``HEROKU_APP_NAME`` (``https://<name>.herokuapp.com``).
+    """
+    for name in ("PUBLIC_URL", "WAGTAILADMIN_BASE_URL"):
+        if value := env.str(name, default="").strip():
+            return value.rstrip("/")
+    if host := heroku_host():
+        return f"https://{host}"
+    return None
+
+
+def public_base_url(default: str) -> str:
+    """Return the base of every absolute URL (sitemap, admin links, e-mails): :func:`public_url`, else ``default``."""
+    return public_url() or default.rstrip("/")
+
+
+def public_origin() -> tuple[str, str] | None:
+    """Return the configured public URL's host name and origin (``scheme://host[:port]``), or None."""
+    url = public_url()
+    try:
+        parts = urlparse(url) if url else None
+        host = parts.hostname if parts else None
+    except ValueError:
+        return None
+    if not host or parts.scheme not in ("http", "https"):
+        return None
+    return host, f"{parts.scheme}://{parts.netloc.rpartition('@')[2].lower()}"
 
 
 def allowed_hosts(default: list[str]) -> list[str]:
@@ -75,13 +162,6 @@ def csrf_trusted_origins() -> list[str]:
     if (host := heroku_host()) and f"https://{host}" not in origins:
         origins.append(f"https://{host}")
     return origins
-
-
-def admin_base_url(default: str) -> str:
-    """Return the public base URL used in admin e-mails and links: ``WAGTAILADMIN_BASE_URL``, else the Heroku URL."""
-    if (host := heroku_host()) and not env.str("WAGTAILADMIN_BASE_URL", default=""):
-        return f"https://{host}"
-    return env.str("WAGTAILADMIN_BASE_URL", default=default)
 
 
 def https_enabled() -> bool:
@@ -148,11 +228,15 @@ def redis_url() -> str | None:
     return env.str("REDIS_URL", default="") or env.str("REDIS_TLS_URL", default="") or None
 
 
-def cache_config(redis: str | None, *, key_prefix: str) -> dict:
+def cache_config(redis: str | None, *, key_prefix: str, ignore_exceptions: bool = True) -> dict:
     """Return a cache backend: Redis through django-redis when a URL is given, else local memory.
 
-    Redis errors are ignored (a miss), so the site keeps serving when Redis is down. Heroku Redis
-    speaks TLS (``rediss://``) with a self-signed certificate, which is accepted there.
+    With ``ignore_exceptions`` a Redis error is a miss, so the site keeps serving when Redis is
+    down; the page cache turns it off, because it must know when an invalidation fails. Every
+    alias goes through a circuit breaker (:mod:`pagecache.redis_client`): after a failure, Redis is
+    left alone for ``REDIS_CIRCUIT_SECONDS`` (default 5), so a hung Redis costs one short wait, not
+    one per cache call. Heroku Redis speaks TLS (``rediss://``) with a self-signed certificate,
+    which is accepted there.
     """
     if not redis:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": key_prefix}
@@ -164,10 +248,11 @@ def cache_config(redis: str | None, *, key_prefix: str) -> dict:
         "LOCATION": redis,
         "KEY_PREFIX": key_prefix,
         "OPTIONS": {
-            "CLIENT_CLASS": "django_redis.client.DefaultClient",
-            "IGNORE_EXCEPTIONS": True,
+            "CLIENT_CLASS": "pagecache.redis_client.CircuitBreakerClient",
+            "IGNORE_EXCEPTIONS": ignore_exceptions,
             "SOCKET_CONNECT_TIMEOUT": 0.5,
             "SOCKET_TIMEOUT": 0.5,
+            "CIRCUIT_OPEN_SECONDS": env.float("REDIS_CIRCUIT_SECONDS", default=5.0),
             "CONNECTION_POOL_KWARGS": pool,
         },
     }

@@ -1,16 +1,29 @@
 """Production settings: Heroku (or the self-contained container), hardened, configured by the environment."""
 
+import copy
+
 from ..observability import init_sentry
-from . import environment
+from . import base, environment
 from .base import *  # noqa: F403
-from .base import BASE_DIR, CONTENT_SECURITY_POLICY, SENTRY_OPTIONS
+from .base import BASE_DIR, SENTRY_OPTIONS
 
 DEBUG = False
 IS_PRODUCTION = True
 SECRET_KEY = environment.secret_key(required=True)
+# The one public address of every absolute URL: the admin's links and e-mails, and the default
+# Wagtail Site (``manage.py sync_site``, run by the release phase) for page URLs and the sitemap.
+PUBLIC_BASE_URL = environment.public_base_url("http://localhost:8000")
+WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL
 ALLOWED_HOSTS = environment.allowed_hosts([])
 CSRF_TRUSTED_ORIGINS = environment.csrf_trusted_origins()
-WAGTAILADMIN_BASE_URL = environment.admin_base_url("http://localhost:8000")
+if _public := environment.public_origin():
+    _public_host, _public_origin = _public
+    if _public_host not in ALLOWED_HOSTS:
+        ALLOWED_HOSTS.append(_public_host)
+    if _public_origin not in CSRF_TRUSTED_ORIGINS:
+        CSRF_TRUSTED_ORIGINS.append(_public_origin)
+# A copy: the base policy stays as it is for every other settings module (and test) in the process.
+CONTENT_SECURITY_POLICY = copy.deepcopy(base.CONTENT_SECURITY_POLICY)
 
 DATABASES = {"default": environment.database_config(BASE_DIR / "db.sqlite3", persistent=True)}
 
@@ -29,7 +42,8 @@ _redis = environment.redis_url()
 CACHES = {
     "default": environment.cache_config(_redis, key_prefix="oc"),
     "renditions": environment.cache_config(_redis, key_prefix="oc-renditions"),
-    "pages": environment.cache_config(_redis, key_prefix="oc-pages"),
+    # The page cache handles Redis errors itself: it must know when an invalidation fails.
+    "pages": environment.cache_config(_redis, key_prefix="oc-pages", ignore_exceptions=False),
 }
 PAGE_CACHE_SECONDS = environment.page_cache_seconds(shared_cache=_redis is not None)
 FRAGMENT_CACHE_SECONDS = environment.fragment_cache_seconds(shared_cache=_redis is not None)
@@ -47,4 +61,4 @@ SECURE_HSTS_PRELOAD = _https
 if _https:
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
 
-init_sentry(SENTRY_OPTIONS, secret_key=SECRET_KEY)
+init_sentry(SENTRY_OPTIONS, secret_key=SECRET_KEY, secrets=environment.secret_values())

@@ -294,11 +294,15 @@ class TcpProxy:
 
 
 class SentryReceiver:
-    """A Sentry ingest endpoint on 127.0.0.1 that keeps every envelope it receives, decompressed."""
+    """A Sentry ingest endpoint on 127.0.0.1 that keeps every envelope it receives, decompressed.
+
+    ``envelopes`` holds them as text, ``raw_envelopes`` as the bytes that arrived (after gzip).
+    """
 
     def __init__(self):
         """Start serving in a background thread."""
         self.envelopes: list[str] = []
+        self.raw_envelopes: list[bytes] = []
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -309,6 +313,7 @@ class SentryReceiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 if self.headers.get("Content-Encoding") == "gzip":
                     body = gzip.decompress(body)
+                receiver.raw_envelopes.append(body)
                 receiver.envelopes.append(body.decode("utf-8", "replace"))
                 self.send_response(200)
                 self.end_headers()

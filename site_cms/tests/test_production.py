@@ -1,11 +1,15 @@
-"""The production smoke test: the start script with production settings on PostgreSQL and Redis, over HTTP.
+"""The production settings, and the production smoke test: the start script on PostgreSQL and Redis, over HTTP.
 
-It builds a fresh PostgreSQL database, runs the release phase (migrations) and the demo data, then
-starts ``bin/start web`` (gunicorn, production settings) with the database behind a TCP proxy that
-the test can cut, Redis as the cache and a local Sentry receiver as the DSN's host.
+The first tests reload ``site_cms.settings.production`` in this process with a given environment.
+The smoke test builds a fresh PostgreSQL database, runs the release phase (migrations, then the
+public address into the Site record) and the demo data, then starts ``bin/start web`` (gunicorn,
+production settings) with the database behind a TCP proxy that the test can cut, Redis as the
+cache and a local Sentry receiver as the DSN's host.
 """
 
 import contextlib
+import copy
+import importlib
 import re
 import secrets
 import subprocess
@@ -15,6 +19,11 @@ from urllib.parse import urlparse
 import pytest
 import redis
 import requests
+from django.core.checks.security.base import check_secret_key
+from django.core.exceptions import ImproperlyConfigured
+from django.test import override_settings
+
+from site_cms.settings import base as base_settings
 
 from .servers import (
     PROJECT_DIR,
@@ -32,6 +41,113 @@ REDIS_URL = "redis://127.0.0.1:6379/14"
 SECRET_KEY = "smoke-" + secrets.token_urlsafe(40)
 SUPERUSER = ("smoke-admin", "smoke-admin@example.com", "Smoke-Pass-4321")
 HTTPS = {"X-Forwarded-Proto": "https"}
+PUBLIC_HOST = "www.oc-lettings.example"
+PUBLIC_URL = f"https://{PUBLIC_HOST}"
+PUBLIC_VARIABLES = ("PUBLIC_URL", "WAGTAILADMIN_BASE_URL", "HEROKU_APP_NAME")
+# Variables of this machine's environment that would change what the production settings do.
+PRODUCTION_VARIABLES = (
+    *PUBLIC_VARIABLES, "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "SITE_HTTPS",
+    "AWS_STORAGE_BUCKET_NAME", "AWS_S3_CUSTOM_DOMAIN", "AWS_S3_ENDPOINT_URL", "REDIS_URL", "REDIS_TLS_URL",
+    "SENTRY_DSN", "DSN", "WEB_CONCURRENCY", "PAGE_CACHE_SECONDS", "DYNO",
+)  # fmt: skip
+
+
+def production_settings(monkeypatch, **env: str):
+    """Reload the production settings with a strong secret key and ``env``, and return the module."""
+    monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(50))
+    for name in PRODUCTION_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return importlib.reload(importlib.import_module("site_cms.settings.production"))
+
+
+def test_production_settings_leave_the_base_content_security_policy_alone(monkeypatch):
+    before = copy.deepcopy(base_settings.CONTENT_SECURITY_POLICY)
+    media = {"AWS_STORAGE_BUCKET_NAME": "media", "AWS_S3_CUSTOM_DOMAIN": "media.example.com", "SITE_HTTPS": "true"}
+    production_settings(monkeypatch, **media)
+    production = production_settings(monkeypatch, **media)
+    assert before == base_settings.CONTENT_SECURITY_POLICY
+    directives = production.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    assert directives["img-src"].count("https://media.example.com") == 1
+    assert directives["upgrade-insecure-requests"] is True
+    assert "upgrade-insecure-requests" not in before["DIRECTIVES"]
+
+
+# What Django's ``check --deploy`` calls weak (security.W009), one reason each.
+WEAK_KEYS = {
+    "49 characters": secrets.token_hex(25)[:49],
+    "4 unique characters": "abcd" * 20,
+    "django-insecure- prefix": "django-insecure-" + secrets.token_urlsafe(50),
+}
+
+
+@pytest.mark.parametrize("weak_key", WEAK_KEYS.values(), ids=WEAK_KEYS.keys())
+def test_production_refuses_a_secret_key_that_check_deploy_calls_weak(monkeypatch, weak_key):
+    with pytest.raises(ImproperlyConfigured, match=r"SECRET_KEY is weak") as refused:
+        production_settings(monkeypatch, SECRET_KEY=weak_key)
+    message = str(refused.value)
+    assert "secrets.token_urlsafe(50)" in message
+    assert weak_key not in message
+
+
+BORDERLINE_KEYS = {
+    **WEAK_KEYS,
+    "random": secrets.token_urlsafe(50),
+    "50 characters, 5 unique": "abcde" * 10,
+    "50 times the same character": "x" * 50,
+    "the alphabet twice": "abcdefghijklmnopqrstuvwxyz" * 2,
+}
+
+
+@pytest.mark.parametrize("key", BORDERLINE_KEYS.values(), ids=BORDERLINE_KEYS.keys())
+def test_production_refuses_exactly_the_keys_check_deploy_warns_about(monkeypatch, key):
+    with override_settings(SECRET_KEY=key):
+        django_calls_it_weak = [warning.id for warning in check_secret_key(None)] == ["security.W009"]
+    try:
+        production = production_settings(monkeypatch, SECRET_KEY=key)
+    except ImproperlyConfigured:
+        refused = True
+    else:
+        refused = False
+        assert key == production.SECRET_KEY
+    assert refused == django_calls_it_weak
+
+
+def test_the_public_address_is_one_setting_used_by_the_admin_and_allowed(monkeypatch):
+    production = production_settings(
+        monkeypatch, PUBLIC_URL="https://www.oc-lettings.com/", HEROKU_APP_NAME="oc-lettings"
+    )
+    assert production.PUBLIC_BASE_URL == "https://www.oc-lettings.com"
+    assert production.WAGTAILADMIN_BASE_URL == production.PUBLIC_BASE_URL
+    assert production.ALLOWED_HOSTS == ["oc-lettings.herokuapp.com", "www.oc-lettings.com"]
+    assert production.CSRF_TRUSTED_ORIGINS == ["https://oc-lettings.herokuapp.com", "https://www.oc-lettings.com"]
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"HEROKU_APP_NAME": "oc-lettings"}, "https://oc-lettings.herokuapp.com"),
+        (
+            {"WAGTAILADMIN_BASE_URL": "https://oc-lettings-4f2a9c.herokuapp.com/"},
+            "https://oc-lettings-4f2a9c.herokuapp.com",
+        ),
+        (
+            {"PUBLIC_URL": "https://www.oc-lettings.com", "WAGTAILADMIN_BASE_URL": "https://x.herokuapp.com"},
+            "https://www.oc-lettings.com",
+        ),
+    ],
+)
+def test_the_public_address_comes_from_the_custom_domain_or_heroku(monkeypatch, env, expected):
+    production = production_settings(monkeypatch, **env)
+    assert expected == production.PUBLIC_BASE_URL == production.WAGTAILADMIN_BASE_URL
+    assert urlparse(expected).hostname in production.ALLOWED_HOSTS
+
+
+def test_without_a_public_address_production_says_localhost_and_allows_only_what_it_is_told(monkeypatch):
+    production = production_settings(monkeypatch, ALLOWED_HOSTS="example.com")
+    assert production.PUBLIC_BASE_URL == "http://localhost:8000"
+    assert production.ALLOWED_HOSTS == ["example.com"]
 
 
 class Browser:
@@ -94,6 +210,7 @@ def production(tmp_path_factory):
             SENTRY_ENVIRONMENT="smoke",
             RELEASE="smoke-release-1",
             DJANGO_SUPERUSER_PASSWORD=SUPERUSER[2],
+            PUBLIC_URL=PUBLIC_URL,
         )
         redis.Redis.from_url(REDIS_URL).flushdb()
         manage("collectstatic", "--noinput", env=env)
@@ -105,7 +222,14 @@ def production(tmp_path_factory):
         manage("createsuperuser", "--noinput", "--username", SUPERUSER[0], "--email", SUPERUSER[1], env=env)
         log_path = work / "server.log"
         base_url, started_in = stack.enter_context(running_site(["web"], env, log_path))
-        yield {"url": base_url, "proxy": proxy, "sentry": sentry, "log": log_path, "started_in": started_in}
+        yield {
+            "url": base_url,
+            "proxy": proxy,
+            "sentry": sentry,
+            "log": log_path,
+            "started_in": started_in,
+            "release": release.stdout + release.stderr,
+        }
 
 
 @pytest.fixture
@@ -134,6 +258,18 @@ def test_every_public_page_and_both_admin_logins_answer(browser):
     assert browser.get("/lettings/1/").headers["Location"] == "/lettings/joshua-tree-green-haus-w-hot-tub/"
     demo_photo = re.search(r'src="(/media/images/[^"]+)"', browser.get("/lettings/").text).group(1)
     assert browser.get(demo_photo).status_code == 200
+
+
+def test_the_release_phase_sets_the_public_address_and_absolute_urls_use_it(browser, production):
+    assert f"{PUBLIC_HOST}:443" in production["release"]
+    visitor = {"Host": PUBLIC_HOST}
+    index = browser.get("/sitemap.xml", headers=visitor)
+    pages = browser.get("/sitemap-pages.xml", headers=visitor)
+    assert index.status_code == pages.status_code == 200
+    urls = re.findall(r"<loc>([^<]+)</loc>", index.text + pages.text)
+    assert f"{PUBLIC_URL}/sitemap-pages.xml" in urls
+    assert f"{PUBLIC_URL}/lettings/oceanview-retreat/" in urls
+    assert all(url.startswith(f"{PUBLIC_URL}/") for url in urls), urls
 
 
 def test_plain_http_is_redirected_to_https(production):
@@ -226,12 +362,13 @@ def test_starts_quickly_and_logs_to_stdout(production):
 def test_laptop_container_alone_serves_the_demo_site(tmp_path):
     """``docker run -p 8000:8000 IMAGE``: no variable at all, SQLite inside, demo data, DEBUG off."""
     env = project_env(LOCAL_DATA_DIR=str(tmp_path / "data"), STATIC_ROOT=str(tmp_path / "static"))
-    for name in ("SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "AWS_STORAGE_BUCKET_NAME", "SITE_HTTPS", "MEDIA_ROOT"):
+    unset = ("SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "AWS_STORAGE_BUCKET_NAME", "SITE_HTTPS", "MEDIA_ROOT")
+    for name in (*unset, *PUBLIC_VARIABLES):
         env.pop(name, None)
     manage(
         "collectstatic",
         "--noinput",
-        env={**env, "SECRET_KEY": "collectstatic-only", "DJANGO_SETTINGS_MODULE": "site_cms.settings.production"},
+        env={**env, "SECRET_KEY": secrets.token_urlsafe(50), "DJANGO_SETTINGS_MODULE": "site_cms.settings.production"},
     )
     env["PORT"] = str(free_port())
     log_path = tmp_path / "container.log"
@@ -250,6 +387,11 @@ def test_laptop_container_alone_serves_the_demo_site(tmp_path):
         assert "Page not found" in missing.text  # DEBUG is off: the site's page, not Django's debug page
         for login in ("/cms/login/", "/admin/login/"):
             assert requests.get(base + login, timeout=10).status_code == 200
+        # The site's public address is the container's: http://localhost:<port>.
+        public = f"http://localhost:{env['PORT']}"
+        sitemap = requests.get(base + "/sitemap-pages.xml", timeout=10).text
+        assert f"<loc>{public}/lettings/</loc>" in sitemap
+        assert "<loc>http://localhost/" not in sitemap
         output = log_path.read_text()
         password = re.search(r"superuser\s+admin / (\S+)", output).group(1)
         assert password != "Abc1234!"

@@ -22,13 +22,15 @@ from site_cms.settings import environment
 
 from .servers import S3_CREDENTIALS, free_port, running_s3
 
+STRONG_KEY = secrets.token_urlsafe(50)
+
 BUCKET = "oc-lettings-test-media"
 CREDENTIALS = S3_CREDENTIALS
 
 
 def production_settings(monkeypatch, **env):
     """Reload the production settings module with ``env`` (and a secret key) and return it."""
-    monkeypatch.setenv("SECRET_KEY", "k" * 50)
+    monkeypatch.setenv("SECRET_KEY", STRONG_KEY)
     for name in (
         "AWS_STORAGE_BUCKET_NAME",
         "REDIS_URL",

@@ -1,6 +1,7 @@
 """Project-wide behaviour: error pages, robots.txt, sitemap, settings."""
 
 import importlib
+import secrets
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -13,6 +14,7 @@ from site_cms import views
 from site_cms.sitemaps import ProfileSitemap
 
 pytestmark = pytest.mark.django_db
+STRONG_KEY = secrets.token_urlsafe(50)
 
 
 def test_404_page_is_in_the_sites_look(client, home_page):
@@ -51,7 +53,8 @@ def test_robots_txt(client):
     assert response["Content-Type"].startswith("text/plain")
     assert "Disallow: /admin/" in response.text
     assert "Disallow: /cms/" in response.text
-    assert "Sitemap: http://testserver/sitemap.xml" in response.text
+    # The Wagtail site's address (sync_site keeps it public), not whatever host the request named.
+    assert "Sitemap: http://localhost/sitemap.xml" in response.text
 
 
 def test_sitemap_lists_pages_lettings_and_profiles(client, lettings_index, profiles_index):
@@ -59,8 +62,9 @@ def test_sitemap_lists_pages_lettings_and_profiles(client, lettings_index, profi
     make_letting(lettings_index, title="Draft Only", publish=False)
     make_profile("mapper")
     index = client.get("/sitemap.xml").text
-    assert "<loc>http://testserver/sitemap-pages.xml</loc>" in index
-    assert "<loc>http://testserver/sitemap-profiles.xml</loc>" in index
+    # The index and its sections agree on the address: the Wagtail site's (testserver is only the request's).
+    assert "<loc>http://localhost/sitemap-pages.xml</loc>" in index
+    assert "<loc>http://localhost/sitemap-profiles.xml</loc>" in index
     xml = client.get("/sitemap-pages.xml").text + client.get("/sitemap-profiles.xml").text
     for path in ("/lettings/", "/lettings/mapped/", "/profiles/", "/profiles/mapper/"):
         assert f"<loc>http://localhost{path}</loc>" in xml
@@ -72,7 +76,7 @@ def test_sitemap_is_split_into_pages_of_a_fixed_size(client, lettings_index, pro
     for name in ("ann", "bob", "cat"):
         make_profile(name)
     index = client.get("/sitemap.xml").text
-    assert "<loc>http://testserver/sitemap-profiles.xml?p=2</loc>" in index
+    assert "<loc>http://localhost/sitemap-profiles.xml?p=2</loc>" in index
     second = client.get("/sitemap-profiles.xml?p=2").text
     assert "/profiles/cat/" in second
     assert "/profiles/ann/" not in second
@@ -87,10 +91,10 @@ def test_production_settings_refuse_to_start_without_a_secret_key(monkeypatch):
 
 
 def test_production_settings_take_the_environment(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "x" * 50)
+    monkeypatch.setenv("SECRET_KEY", STRONG_KEY)
     monkeypatch.setenv("ALLOWED_HOSTS", "example.com,www.example.com")
     production = importlib.reload(importlib.import_module("site_cms.settings.production"))
-    assert production.SECRET_KEY == "x" * 50
+    assert production.SECRET_KEY == STRONG_KEY
     assert production.ALLOWED_HOSTS == ["example.com", "www.example.com"]
     assert production.DEBUG is False
     assert production.IS_PRODUCTION is True

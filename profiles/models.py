@@ -96,10 +96,12 @@ class ProfileIndexPage(RoutablePageMixin, Page):
         if profile is None:
             logger.info("No profile for username %r", username)
             raise Http404("No profile has this username.")
+        # The public address of the profile (the site record's host), for its canonical link.
+        canonical_url = self.get_full_url(request) + self.reverse_subpage("profile", args=[profile.user.username])
         return self.render(
             request,
             template="profiles/profile_page.html",
-            context_overrides={"profile": profile},
+            context_overrides={"profile": profile, "canonical_url": canonical_url},
         )
 
     def profile_url(self, profile: Profile, request=None) -> str:

@@ -66,3 +66,16 @@ def test_the_django_admin_declares_the_icon(client, superuser):
     assert 'rel="icon"' in client.get("/admin/login/").text
     client.force_login(superuser)
     assert 'rel="icon"' in client.get("/admin/").text
+
+
+def test_canonical_links_use_the_sites_public_address_whatever_the_host(client, content, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "oc-lettings.example"]
+    canonical = {
+        "/": "http://localhost/",
+        "/lettings/": "http://localhost/lettings/",
+        "/lettings/brunswick-haus/": "http://localhost/lettings/brunswick-haus/",
+        "/profiles/AirWow/": "http://localhost/profiles/AirWow/",
+    }
+    for path, expected in canonical.items():
+        for host in ("testserver", "oc-lettings.example"):
+            assert f'<link rel="canonical" href="{expected}">' in client.get(path, HTTP_HOST=host).text, path

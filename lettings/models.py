@@ -24,6 +24,7 @@ from wagtail.search import index
 from pagecache.cache import declare_query, declare_uncacheable
 from pagecache.fragments import cached_fragments
 from site_cms.pagination import keyset_page
+from site_cms.panels import main_page_settings_panels
 
 from .forms import LettingFilterForm
 from .us_states import US_STATES
@@ -138,6 +139,7 @@ class LettingIndexPage(RoutablePageMixin, Page):
     intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    settings_panels = main_page_settings_panels()
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["lettings.LettingPage"]

@@ -12,6 +12,7 @@ from wagtail.models import Page
 
 from pagecache.cache import declare_query
 from site_cms.pagination import keyset_page
+from site_cms.panels import main_page_settings_panels
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ class ProfileIndexPage(RoutablePageMixin, Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    settings_panels = main_page_settings_panels()
 
     parent_page_types = ["home.HomePage"]
     subpage_types = []

@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.sql import emit_post_migrate_signal
 from django.urls import reverse
 from wagtail.models import Page, PageLogEntry
+from wagtail.test.utils.form_data import nested_form_data, rich_text
 
 from home.groups import DELETE_LETTINGS, EDITORS, MODERATORS
 from lettings.models import LettingPage
@@ -229,3 +230,31 @@ def test_group_editor_shows_who_may_delete_lettings(client, superuser):
         )
         assert "Can delete letting" in checkbox.find_parent("tr").get_text(" ")
         assert checkbox.has_attr("checked") is granted
+
+
+# Scheduled unpublishing of the singletons
+
+
+def index_form(page, **extra) -> dict:
+    """Return the edit form data of an index page (title, slug, intro), with ``extra`` fields."""
+    return nested_form_data({"title": page.title, "slug": page.slug, "intro": rich_text(""), **extra})
+
+
+def test_editor_cannot_schedule_a_singleton_to_expire(client, editor, lettings_index):
+    client.force_login(editor)
+    edit_url = reverse("wagtailadmin_pages:edit", args=[lettings_index.pk])
+    assert 'name="expire_at"' not in client.get(edit_url).text
+    response = client.post(edit_url, index_form(lettings_index, expire_at="2030-01-01 10:00"))
+    assert response.status_code == 302
+    lettings_index.refresh_from_db()
+    assert lettings_index.expire_at is None
+    assert lettings_index.get_latest_revision_as_object().expire_at is None
+
+
+def test_superuser_schedules_a_singleton(client, superuser, lettings_index):
+    client.force_login(superuser)
+    edit_url = reverse("wagtailadmin_pages:edit", args=[lettings_index.pk])
+    assert 'name="expire_at"' in client.get(edit_url).text
+    assert client.post(edit_url, index_form(lettings_index, expire_at="2030-01-01 10:00")).status_code == 302
+    lettings_index.refresh_from_db()
+    assert lettings_index.get_latest_revision_as_object().expire_at is not None

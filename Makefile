@@ -40,10 +40,11 @@ install-dev: $(VENV)/.dev-installed node_modules/.installed  ## Add the developm
 migrate: install  ## Migrate the local SQLite database
 	$(BIN)/python manage.py migrate --noinput
 
-demo: migrate  ## Load the demo data (safe to run again)
+demo: migrate  ## Load the demo data (safe to run again); absolute URLs say http://$(HOST):$(PORT)
+	PUBLIC_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py sync_site
 	$(BIN)/python manage.py load_demo_data
 
-run: demo  ## Serve the demo site on http://127.0.0.1:8000
+run: demo  ## Serve the demo site on http://127.0.0.1:8000 (make run PORT=8123 for another port)
 	@echo "Serving Orange County Lettings on http://$(HOST):$(PORT)/ (Wagtail admin /cms/, Django admin /admin/; Ctrl+C stops)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

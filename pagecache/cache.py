@@ -247,10 +247,14 @@ class _SiteMemo:
         self.generation = None
         self.sites: dict[tuple[str, str], int | None] = {}
 
+    def start(self, generation) -> None:
+        """Forget every host: the sites are read again under ``generation``."""
+        self.generation, self.sites = generation, {}
+
     def site_id(self, request, generation) -> int | None:
         """Return the id of the site ``request`` resolves to, as Wagtail's routing resolves it."""
         if generation != self.generation:
-            self.generation, self.sites = generation, {}
+            self.start(generation)
         # Wagtail matches the host name (without the Host header's port) and the server's port.
         host = (split_domain_port(request.get_host())[0], request.get_port())
         if host in self.sites:
@@ -297,8 +301,8 @@ def lookup(request) -> Lookup:
         setattr(request, REQUEST_ATTRIBUTE, None)
         return Lookup(None, None, query)
     try:
-        if _site_memo.generation is None:  # first request of this process: read the generation first
-            _site_memo.generation = current_generation()
+        if _site_memo.generation is None:  # first request, or after a failure: read the generation first
+            _site_memo.start(current_generation())
         key = page_key(request, _site_memo.site_id(request, _site_memo.generation), query)
         found = _call("get_many", [GENERATION_KEY, key] if key else [GENERATION_KEY])
         generation = found.get(GENERATION_KEY)

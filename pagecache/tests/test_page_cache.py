@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.urls import reverse
-from wagtail.models import PageViewRestriction
+from wagtail.models import PageViewRestriction, Site
 
 from lettings.models import LettingPage
 from lettings.tests.factories import make_address, make_letting
@@ -370,3 +370,15 @@ def test_miss_is_said_only_when_the_page_was_stored(client, site, monkeypatch):
     response, state = served(client, "/lettings/")
     assert response.status_code == 200
     assert state is None
+
+
+def test_a_new_site_for_a_host_is_used_at_once(client, site, lettings_index, commit, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "lettings.example"]
+    home = served(client, "/", HTTP_HOST="lettings.example")[0]
+    assert served(client, "/", HTTP_HOST="lettings.example")[1] == "hit"  # the default site's home page
+    with commit():
+        Site.objects.create(hostname="lettings.example", port=80, root_page=lettings_index)
+    response, state = served(client, "/", HTTP_HOST="lettings.example")
+    assert state == "miss"
+    assert response.content != home.content
+    assert "Green Haus" in response.text  # the new site's root is the lettings listing

@@ -183,6 +183,8 @@ def register_image_delete_urls():
 class AddressViewSet(SnippetViewSet):
     """Addresses in ``/cms/snippets/``: searchable, filterable by state and city, exportable."""
 
+    # Wagtail's copy view saves a POST over the address it copies; "Add" is the way to a new one.
+    copy_view_enabled = False
     model = Address
     icon = "home"
     menu_label = "Addresses"

@@ -34,7 +34,10 @@ class ProfileAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         """Show ``show_email`` read-only to anyone but a superuser (a new profile keeps the default, off)."""
         readonly = super().get_readonly_fields(request, obj)
-        return readonly if request.user.is_superuser else (*readonly, "show_email")
+        if request.user.is_superuser:
+            return readonly
+        # The account of an existing profile is fixed: moving it could publish another person's address.
+        return (*readonly, "show_email", "user") if obj is not None else (*readonly, "show_email")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         """Offer only ordinary accounts (not staff, not superusers) to anyone but a superuser."""

@@ -32,15 +32,18 @@ def ordinary_users():
     return get_user_model().objects.filter(is_staff=False, is_superuser=False).order_by("username")
 
 
-def restrict_profile_fields(fields, editor) -> None:
+def restrict_profile_fields(fields, editor, *, existing: bool = False) -> None:
     """Narrow a profile form's ``fields`` for ``editor`` unless a superuser: no staff accounts, fixed e-mail switch.
 
-    A disabled field ignores what is posted and keeps the profile's current value (False for a new one).
+    The account of an ``existing`` profile is fixed too: moving a profile whose e-mail switch a
+    superuser turned on to another account would publish that account's address. A disabled field
+    ignores what is posted and keeps the profile's current value (False for a new one).
     """
     if editor is None or editor.is_superuser:
         return
     if "user" in fields:
         fields["user"].queryset = ordinary_users()
+        fields["user"].disabled = existing
     if "show_email" in fields:
         fields["show_email"].disabled = True
         fields["show_email"].help_text = f"{fields['show_email'].help_text} {SHOW_EMAIL_LOCKED_HELP}".strip()
@@ -52,4 +55,4 @@ class ProfileForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         """Build the form, then restrict it for the user it is for (Wagtail passes ``for_user``)."""
         super().__init__(*args, **kwargs)
-        restrict_profile_fields(self.fields, self.for_user)
+        restrict_profile_fields(self.fields, self.for_user, existing=self.instance.pk is not None)

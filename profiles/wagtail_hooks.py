@@ -46,6 +46,8 @@ class ProfileViewSet(SnippetViewSet):
     menu_order = 210
     add_to_admin_menu = True
     index_view_class = ProfileIndexView
+    # Wagtail's copy view saves a POST over the profile it copies, past the edit view's checks.
+    copy_view_enabled = False
     edit_handler = ObjectList(Profile.panels, base_form_class=ProfileForm)
     list_display = ["username", "full_name", "favorite_city", "show_email"]
     list_export = ["username", "full_name", "favorite_city", "show_email"]

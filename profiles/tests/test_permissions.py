@@ -224,3 +224,40 @@ def test_django_admin_staff_profiles_are_the_superusers(client, clerk, superuser
     refused = client.post(reverse("admin:profiles_profile_add"), {"user": clerk.pk, "favorite_city": "Rome"})
     assert refused.status_code == 200
     assert not Profile.objects.filter(user=clerk).exists()
+
+
+# Moving a profile to another account, and Wagtail's copy view
+
+
+def test_editor_cannot_move_a_profile_whose_email_is_shown_to_another_account(client, editor):
+    profile = make_profile("open", show_email=True)
+    other = make_user("quiet")
+    client.force_login(editor)
+    response = client.post(reverse(EDIT_URL, args=[profile.pk]), profile_form(other, "Oslo"))
+    assert response.status_code == 302
+    profile.refresh_from_db()
+    assert (profile.user.username, profile.favorite_city, profile.show_email) == ("open", "Oslo", True)
+    assert "quiet@example.com" not in client.get("/profiles/quiet/").text
+
+
+def test_django_admin_staff_cannot_move_a_profile_to_another_account(client):
+    clerk = make_user("clerk", is_staff=True)
+    clerk.user_permissions.add(*Permission.objects.filter(codename__in=["change_profile", "view_profile"]))
+    profile = make_profile("open", show_email=True)
+    other = make_user("quiet")
+    client.force_login(clerk)
+    url = reverse("admin:profiles_profile_change", args=[profile.pk])
+    assert client.post(url, {"user": other.pk, "favorite_city": "Oslo"}).status_code == 302
+    profile.refresh_from_db()
+    assert profile.user.username == "open"
+
+
+@pytest.mark.parametrize("model", ["profiles/profile", "lettings/address"])
+def test_there_is_no_copy_view_that_saves_over_the_original(client, editor, model):
+    from lettings.tests.factories import make_address
+
+    target = make_profile("open", show_email=True) if model == "profiles/profile" else make_address()
+    client.force_login(editor)
+    url = f"/cms/snippets/{model}/copy/{target.pk}/"
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"favorite_city": "Changed", "street": "Changed"}).status_code == 404

@@ -81,6 +81,36 @@ def _call(operation: str, *args, **kwargs):
 # Generation --------------------------------------------------------------------------------------
 
 
+class _Seen:
+    """The highest generation this process has read: generations only ever grow, on every process."""
+
+    highest = 0
+
+
+def _unless_rolled_back(generation: int | None) -> int | None:
+    """Return ``generation``, or None after jumping past it when it is lower than one already seen.
+
+    Increments, new generations from the clock after an eviction or a flush, and the jump below
+    all make the number grow. A lower number means Redis came back from an older copy (a restart
+    from a snapshot, a replica that was behind): pages stored before later changes would match it
+    again, so the generation jumps ahead of every number seen and nothing is served meanwhile.
+    """
+    if generation is None or generation >= _Seen.highest:
+        if generation is not None:
+            _Seen.highest = generation
+        return generation
+    logger.error(
+        "Page cache generation went back from %s to %s (Redis restored from an older copy?): clearing the cache",
+        _Seen.highest,
+        generation,
+    )
+    try:
+        _call("set", GENERATION_KEY, max(time.time_ns(), _Seen.highest + 1), timeout=None)
+    except CacheUnavailableError:
+        invalidate_all("the generation went back")
+    return None
+
+
 def current_generation() -> int | None:
     """Return the current generation, starting a new one if the cache has none; None if the cache fails."""
     try:
@@ -91,7 +121,7 @@ def current_generation() -> int | None:
             generation = _call("get", GENERATION_KEY)
     except CacheUnavailableError:
         return None
-    return generation
+    return _unless_rolled_back(generation)
 
 
 def advance_generation() -> None:
@@ -305,7 +335,7 @@ def lookup(request) -> Lookup:
             _site_memo.start(current_generation())
         key = page_key(request, _site_memo.site_id(request, _site_memo.generation), query)
         found = _call("get_many", [GENERATION_KEY, key] if key else [GENERATION_KEY])
-        generation = found.get(GENERATION_KEY)
+        generation = _unless_rolled_back(found.get(GENERATION_KEY))
         if generation is None:
             generation = current_generation()
             found = {}

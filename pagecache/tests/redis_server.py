@@ -120,6 +120,15 @@ class RedisServer:
             self.process.wait(timeout=10)
         self.process = None
 
+    def snapshot(self) -> None:
+        """Write the data to disk now (``SAVE``); a restart loads it back, as a Redis restored from a backup does."""
+        self.client().save()
+
+    def restart(self) -> None:
+        """Stop without saving and start again: the data is the last snapshot's, whatever changed since."""
+        self.stop()
+        self.start()
+
     def hang(self) -> None:
         """Make the server unreachable but not refused: connections open, commands vanish, no answer comes."""
         self.proxy.hung = True

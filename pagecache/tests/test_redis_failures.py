@@ -218,3 +218,21 @@ def test_the_page_cache_can_be_cleared_by_hand_and_says_when_it_cannot(client, r
     redis_caches.stop()
     with pytest.raises(CommandError, match="could not be cleared"):
         call_command("clear_page_cache", stdout=StringIO())
+
+
+def test_a_redis_restored_from_an_older_snapshot_never_brings_back_an_unpublished_letting(
+    client, redis_caches, site, commit, caplog
+):
+    for path in ("/lettings/", "/lettings/green-haus/"):
+        served(client, path)
+        assert served(client, path)[1] == "hit"
+    redis_caches.snapshot()  # holds the generation and both pages from before the unpublish
+    with commit():
+        site["green"].unpublish()
+    assert "Green Haus" not in served(client, "/lettings/")[0].text  # this process sees the new generation
+    redis_caches.restart()
+    wait_for_probe()
+    for _ in range(2):
+        assert "Green Haus" not in served(client, "/lettings/")[0].text
+        assert served(client, "/lettings/green-haus/")[0].status_code == 404
+    assert "went back" in caplog.text

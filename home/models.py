@@ -4,16 +4,15 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from site_cms.panels import main_page_settings_panels
+from site_cms.main_pages import MainPageMixin
 
 
-class HomePage(Page):
+class HomePage(MainPageMixin, Page):
     """The site root (``/``): a welcome, then links to the lettings and the profiles."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    settings_panels = main_page_settings_panels()
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["lettings.LettingIndexPage", "profiles.ProfileIndexPage"]
@@ -23,7 +22,7 @@ class HomePage(Page):
         """Names shown in the Wagtail admin, and the permission to schedule the main pages' publishing."""
 
         verbose_name = "home page"
-        permissions = [("schedule_main_pages", "Can schedule publishing of the home page and the indexes")]
+        permissions = [("manage_main_pages", "Can change the main pages' slug, privacy and publishing schedule")]
 
     def get_context(self, request, *args, **kwargs):
         """Add the live listing pages under the home page that anonymous visitors may open, for its links."""

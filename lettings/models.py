@@ -24,7 +24,7 @@ from wagtail.search import index
 from pagecache.cache import declare_query, declare_uncacheable
 from pagecache.fragments import cached_fragments
 from site_cms.pagination import keyset_page
-from site_cms.panels import main_page_settings_panels
+from site_cms.main_pages import MainPageMixin
 
 from .forms import LettingFilterForm
 from .us_states import US_STATES
@@ -133,13 +133,12 @@ class Address(models.Model):
         super().clean_fields(exclude=exclude)
 
 
-class LettingIndexPage(RoutablePageMixin, Page):
+class LettingIndexPage(MainPageMixin, RoutablePageMixin, Page):
     """The one lettings listing (``/lettings/``): filterable, paginated; also answers old-site links."""
 
     intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    settings_panels = main_page_settings_panels()
 
     parent_page_types = ["home.HomePage"]
     subpage_types = ["lettings.LettingPage"]

@@ -12,7 +12,7 @@ from wagtail.models import Page
 
 from pagecache.cache import declare_query
 from site_cms.pagination import keyset_page
-from site_cms.panels import main_page_settings_panels
+from site_cms.main_pages import MainPageMixin
 
 logger = logging.getLogger(__name__)
 
@@ -59,13 +59,12 @@ class Profile(models.Model):
         return self.user.get_full_name()
 
 
-class ProfileIndexPage(RoutablePageMixin, Page):
+class ProfileIndexPage(MainPageMixin, RoutablePageMixin, Page):
     """The profiles listing (``/profiles/``), which also serves each profile at ``/profiles/<username>/``."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    settings_panels = main_page_settings_panels()
 
     parent_page_types = ["home.HomePage"]
     subpage_types = []

@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group, Permission
 from django.core.management.sql import emit_post_migrate_signal
 from django.urls import reverse
-from wagtail.models import Page, PageLogEntry
+from wagtail.models import Page, PageLogEntry, PageViewRestriction
 from wagtail.test.utils.form_data import nested_form_data, rich_text
 
 from home.groups import DELETE_LETTINGS, EDITORS, MODERATORS
@@ -232,11 +232,11 @@ def test_group_editor_shows_who_may_delete_lettings(client, superuser):
         assert checkbox.has_attr("checked") is granted
 
 
-# Scheduled unpublishing of the singletons
+# Slug, privacy and schedule of the singletons
 
 
 def index_form(page, **extra) -> dict:
-    """Return the edit form data of an index page (title, slug, intro), with ``extra`` fields."""
+    """Return the edit form data of a main page (title, slug, intro), with ``extra`` fields."""
     return nested_form_data({"title": page.title, "slug": page.slug, "intro": rich_text(""), **extra})
 
 
@@ -258,3 +258,46 @@ def test_superuser_schedules_a_singleton(client, superuser, lettings_index):
     assert client.post(edit_url, index_form(lettings_index, expire_at="2030-01-01 10:00")).status_code == 302
     lettings_index.refresh_from_db()
     assert lettings_index.get_latest_revision_as_object().expire_at is not None
+
+
+@pytest.mark.parametrize("singleton", SINGLETONS)
+def test_editor_cannot_change_a_singletons_slug(client, editor, singleton, request):
+    page = request.getfixturevalue(singleton).specific
+    client.force_login(editor)
+    edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    assert client.post(edit_url, index_form(page, slug="x-moved", **{"action-publish": "1"})).status_code == 302
+    page.refresh_from_db()
+    assert page.slug != "x-moved"
+    assert page.get_latest_revision_as_object().slug != "x-moved"
+
+
+@pytest.mark.parametrize("singleton", SINGLETONS)
+def test_editor_cannot_make_a_singleton_private(client, editor, singleton, request):
+    page = request.getfixturevalue(singleton)
+    client.force_login(editor)
+    privacy_url = reverse("wagtailadmin_pages:set_privacy", args=[page.pk])
+    refused = client.get(privacy_url)
+    assert (refused.status_code, refused["Location"]) == (302, "/cms/")  # the admin's "permission denied"
+    assert client.post(privacy_url, {"restriction_type": "password", "password": "keep-out"}).status_code == 302
+    assert not PageViewRestriction.objects.exists()
+    assert client.get("/", HTTP_COOKIE="").status_code == 200
+
+
+def test_superuser_changes_a_singletons_slug_and_privacy(client, superuser, lettings_index):
+    client.force_login(superuser)
+    edit_url = reverse("wagtailadmin_pages:edit", args=[lettings_index.pk])
+    assert client.post(edit_url, index_form(lettings_index, slug="homes", **{"action-publish": "1"})).status_code == 302
+    lettings_index.refresh_from_db()
+    assert lettings_index.slug == "homes"
+    privacy_url = reverse("wagtailadmin_pages:set_privacy", args=[lettings_index.pk])
+    assert client.post(privacy_url, {"restriction_type": "login"}).status_code == 200
+    assert PageViewRestriction.objects.filter(page=lettings_index).exists()
+
+
+def test_editor_still_edits_a_singletons_text(client, editor, lettings_index):
+    client.force_login(editor)
+    edit_url = reverse("wagtailadmin_pages:edit", args=[lettings_index.pk])
+    form = index_form(lettings_index, title="Our homes", **{"action-publish": "1"})
+    assert client.post(edit_url, form).status_code == 302
+    lettings_index.refresh_from_db()
+    assert lettings_index.title == "Our homes"

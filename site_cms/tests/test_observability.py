@@ -20,13 +20,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordChangeForm, UserCreationForm
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
-from django.test import RequestFactory
+from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.test import Client, RequestFactory
 from django.urls import path
 from django.utils.crypto import get_random_string
 
-from site_cms import observability
-from site_cms.observability import init_sentry, make_before_send
+from site_cms import observability, views
+from site_cms.observability import init_sentry, make_before_send, redact_text, scrub, scrub_query_string
 from site_cms.settings import environment
 
 from .servers import SentryReceiver
@@ -92,6 +92,7 @@ urlpatterns = [
     path("observability/signup/", signup),
     path("observability/password/", change_password),
     path("observability/contact/", contact),
+    path("admin/sentry-check/", views.sentry_check),
 ]
 
 
@@ -113,16 +114,16 @@ def sentry():
         receiver.close()
 
 
-def post_through_wsgi(url: str, data: dict[str, str], headers: dict[str, str]) -> str:
-    """POST ``data`` (url-encoded) to ``url`` through Django's WSGI handler; return the response status line.
+def post_through_wsgi(url: str, data: dict[str, str], headers: dict[str, str], method: str = "POST") -> str:
+    """Send ``data`` (url-encoded) to ``url`` through Django's WSGI handler; return the response status line.
 
     This is the handler gunicorn calls, wrapped by sentry-sdk's Django integration. As in Django's
     test client, the connection is not closed at the end of the request (the test's transaction
-    holds it).
+    holds it). ``url`` is sent as written: its query string is not encoded again.
     """
     environ = (
         RequestFactory()
-        .generic("POST", url, urlencode(data), content_type="application/x-www-form-urlencoded", **headers)
+        .generic(method, url, urlencode(data), content_type="application/x-www-form-urlencoded", **headers)
         .environ
     )
     status = []
@@ -365,3 +366,171 @@ def test_before_breadcrumb_scrubs_messages_and_data():
     assert "pbkdf2$hash" not in str(cleaned)
     assert cleaned["data"]["headers"] == {"X-Session-Token": "[Filtered]"}
     assert cleaned["data"]["status_code"] == 500
+
+
+def superuser_cookie(username: str, email: str) -> dict[str, str]:
+    """Create a superuser, log them in, and return the request headers that carry their session."""
+    user = get_user_model().objects.create_superuser(username=username, email=email, password=token("pw"))
+    client = Client()
+    client.force_login(user)
+    return {"HTTP_COOKIE": f"sessionid={client.cookies['sessionid'].value}", "HTTP_USER_AGENT": "check-agent"}
+
+
+def sent_items(sentry: SentryReceiver, kind: str) -> list[dict]:
+    """Return the items of type ``kind`` ("event", "transaction") received, after a flush."""
+    sentry_sdk.flush(timeout=10)
+    items = envelope_items(sentry)
+    if kind == "event":
+        return [item for item in items if "exception" in item or "logentry" in item]
+    return [item for item in items if item.get("type") == kind]
+
+
+def test_percent_encoded_query_strings_are_decoded_then_redacted_in_errors_and_transactions(sentry):
+    """An e-mail, a phone number and a name in an encoded query string reach neither the error nor the transaction."""
+    headers = superuser_cookie("qs-admin", "qs-admin@example.org")
+    url = "/admin/sentry-check/?page=2&q=jo%40example.com&tel=%2B1+555+123+4567&who=Jo+Smith&next=%2Fdone%2F"
+    assert post_through_wsgi(url, {}, headers, method="GET").startswith("500")
+    assert_nothing_private_sent(sentry, ["jo@example.com", "+1 555 123 4567", "555 123 4567", "Jo Smith", "Smith"])
+    [error] = sent_items(sentry, "event")
+    [transaction] = sent_items(sentry, "transaction")
+    for event in (error, transaction):
+        assert event["request"]["method"] == "GET"
+        assert event["request"]["url"].endswith("/admin/sentry-check/")
+        assert event["request"]["query_string"] == "page=2&q=[Filtered]&tel=[Filtered]&who=[Filtered]&next=%2Fdone%2F"
+    assert error["exception"]["values"][-1]["type"] == "RuntimeError"
+    assert error["exception"]["values"][-1]["stacktrace"]["frames"][-1]["function"] == "sentry_check"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=jo%40example.com&tel=%2B1+555+123+4567&who=Jo+Smith", "q=[Filtered]&tel=[Filtered]&who=[Filtered]"),
+        ("page=2&state=GA&next=%2Fdone%2F", "page=2&state=GA&next=%2Fdone%2F"),
+        ("q=call+me+on+%2B44+20+7946+0958", "q=call+me+on+[Filtered]"),
+        ("next=%2Fa%3Ftoken%3Dt0k3n%26mail%3Djo%2540example.com", "next=%2Fa%3Ftoken%3D[Filtered]%26mail%3D[Filtered]"),
+        ("jo%40example.com=1&flag&empty=", "[Filtered]=1&flag&empty="),
+        ("E%2DMail=jo%2Bx%40example.com&tenant=Jo+Smith", "E-Mail=[Filtered]&tenant=[Filtered]"),
+    ],
+)
+def test_query_strings_are_redacted_after_decoding(query, expected):
+    """Values are read decoded: private names, e-mails and phone numbers go, the rest is re-encoded consistently."""
+    assert scrub_query_string(query, ()) == expected
+
+
+def test_encoded_query_parameters_in_free_text_are_redacted():
+    """A URL in a log message or a span is redacted after decoding its parameters, in the same way."""
+    text = "GET /search/?q=jo%40example.com&tel=%2B1+555+123+4567&who=Jo+Smith&page=2 failed"
+    assert redact_text(text, ()) == "GET /search/?q=[Filtered]&tel=[Filtered]&who=[Filtered]&page=2 failed"
+    span = scrub({"http.query": "q=jo%40example.com&page=2", "url.full": "http://x/?tel=%2B1+555+123+4567"}, ())
+    assert span == {"http.query": "q=[Filtered]&page=2", "url.full": "http://x/?tel=[Filtered]"}
+
+
+FAILING_ROW_ERRORS = [
+    'new row for relation "lettings_letting" violates check constraint "rent_positive"\n'
+    "DETAIL:  Failing row contains (7, 10000, 1 Secret Lane, Springfield, null).",
+    'null value in column "town" of relation "lettings_address" violates not-null constraint\n'
+    "DETAIL:  Failing row contains (8, 1 Secret Lane, null, Jo Smith).",
+    # A text value may hold a bracket or a line break: everything up to the end of the detail goes.
+    'new row for relation "t" violates check constraint "c"\n'
+    "DETAIL:  Failing row contains (9, 1 Secret Lane (back), Flat 2\nSpringfield, Jo Smith).\n"
+    "HINT:  a hint",
+    'duplicate key value violates unique constraint "t_lower_idx"\n'
+    "DETAIL:  Key (lower(street::text))=(1 secret lane) already exists.",
+    "no partition of relation \"t\" found for row\nDETAIL:  Partition key of the failing row contains (town) = (Springfield).",
+]
+
+
+@pytest.mark.parametrize("message", FAILING_ROW_ERRORS)
+def test_postgresql_failing_row_details_are_redacted(message):
+    """The values of a row PostgreSQL rejected are replaced; what failed, and on which constraint, is kept."""
+    cleaned = make_before_send(())({"exception": {"values": [{"type": "IntegrityError", "value": message}]}}, {})
+    value = cleaned["exception"]["values"][0]["value"]
+    for private in ("Secret Lane", "secret lane", "Springfield", "Jo Smith", "10000", "Flat 2"):
+        assert private not in value, private
+    assert value.split("\n")[0] == message.split("\n")[0]
+    assert "[Filtered]" in value
+
+
+def test_real_postgresql_integrity_errors_are_redacted():
+    """The messages PostgreSQL really sends for check, not-null and unique-index violations are redacted."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (SQLite's constraint errors name the constraint, not the values)")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE observability_row (id int, rent int CHECK (rent < 5000), street text, "
+            "town text NOT NULL)"
+        )
+        cursor.execute("CREATE UNIQUE INDEX ON observability_row (lower(street))")
+        cursor.execute("INSERT INTO observability_row VALUES (1, 100, '1 Secret Lane', 'Springfield')")
+        messages = []
+        for values in ("(7, 10000, '2 Secret Lane', 'Springfield')", "(8, 100, '3 Secret Lane', NULL)",
+                       "(9, 100, '1 SECRET LANE', 'Springfield')"):  # fmt: skip
+            with pytest.raises(IntegrityError) as error, transaction.atomic():
+                cursor.execute(f"INSERT INTO observability_row VALUES {values}")  # noqa: S608 (constant test data)
+            messages.append(str(error.value))
+    assert any("Failing row contains" in message for message in messages)
+    for message in messages:
+        cleaned = redact_text(message, ())
+        for private in ("Secret Lane", "secret lane", "SECRET LANE", "Springfield", "10000"):
+            assert private not in cleaned, (private, cleaned)
+        assert cleaned.split("\n")[0] == message.split("\n")[0]
+
+
+def test_requests_with_a_bad_host_header_send_no_event(sentry):
+    """A bad Host header (any scanner can send one) answers 400 without using the Sentry quota."""
+    bad_host = {"HTTP_HOST": "quota-burner-" + secrets.token_hex(8) + ".example", "HTTP_USER_AGENT": "scanner"}
+    assert post_through_wsgi("/observability/signup/", {}, bad_host, method="GET").startswith("400")
+    assert sent_items(sentry, "event") == []
+    # The SDK does send events: the next failure arrives, and nothing of the bad request came with it.
+    form = {"username": "after-scan", "password1": token("password1"), "password2": ""}
+    assert post_through_wsgi("/observability/signup/", form, {}).startswith("500")
+    events = sent_items(sentry, "event")
+    assert [event["exception"]["values"][-1]["type"] for event in events] == ["RuntimeError"]
+    assert bad_host["HTTP_HOST"] not in json.dumps(events)
+
+
+def test_the_sentry_check_names_no_one(sentry):
+    """The check's error says a superuser asked for it, not which one (neither username nor e-mail)."""
+    headers = superuser_cookie("jolene.quimby-ravensworth", "")  # without an e-mail, the username was sent
+    assert post_through_wsgi("/admin/sentry-check/", {}, headers, "GET").startswith("500")
+    assert_nothing_private_sent(sentry, ["jolene.quimby-ravensworth", "quimby"])
+    [error] = sent_items(sentry, "event")
+    assert error["exception"]["values"][-1]["value"] == "Sentry check requested by a superuser"
+
+
+@pytest.mark.parametrize(
+    ("text", "private"),
+    [
+        ("Authorization: Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b", "9944b0"),
+        ("headers {'Authorization': 'Token tk-7f3a9', 'Host': 'site.example'}", "tk-7f3a9"),
+        ('{"Authorization": "ApiKey k-12345", "Accept": "*/*"}', "k-12345"),
+        ("proxy-authorization=Custom s3cr3t-value", "s3cr3t-value"),
+        ("retrying with Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b upstream", "9944b0"),
+        ("sent Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl", "eyJhbGci"),
+        ("basic aGVhZGVyOmF1dGg= rejected", "aGVhZGVyOmF1dGg="),
+        ('Authorization: Digest username="jo", realm="site", nonce="dcd98b", response="6629fae49393a0539745"', "6629fae"),
+        ('auth header was Digest username="jo", nonce="dcd98b", response="6629fae49393a0539745", qop=auth', "6629fae"),
+        ("login failed: pw=hunter2-pw, pin=4821, otp=913042", "hunter2-pw"),
+        ("login failed: pw=hunter2-pw, pin=4821, otp=913042", "4821"),
+        ("login failed: pw=hunter2-pw, pin=4821, otp=913042", "913042"),
+        ("{'pwd': 'pwd-value', 'pass': 'pass-value', 'new_pw': 'np-value', 'user_pin': 'up-value'}", "-value"),
+    ],
+)
+def test_credentials_and_short_password_keys_in_free_text_are_redacted(text, private):
+    """Credentials of any authorization scheme and short password-like keys are replaced in free text."""
+    cleaned = redact_text(text, ())
+    assert private not in cleaned
+    assert REDACTED_MARK in cleaned
+
+
+REDACTED_MARK = observability.REDACTED
+
+
+def test_short_password_keys_are_private_and_useful_words_are_not():
+    """Short password-like keys are private at any depth; words that merely contain them, and messages, are kept."""
+    data = {"pw": "a", "PWD": "b", "pass": "c", "passwd": "d", "pin": "e", "otp": "f", "new_pw": "g", "PIN_code": "h"}
+    assert scrub({"form": data}, ()) == {"form": dict.fromkeys(data, REDACTED_MARK)}
+    kept = {"p": "2", "shipping": "post", "mapping": "x", "spinner": "y", "pinned": "z", "pwa": "w"}
+    assert scrub(kept, ()) == kept
+    for message in ("CSRF token missing.", "CSRF token from POST incorrect.", "Token expired for this request"):
+        assert redact_text(message, ()) == message

@@ -23,8 +23,8 @@ from wagtail.search import index
 
 from pagecache.cache import declare_query, declare_uncacheable
 from pagecache.fragments import cached_fragments
-from site_cms.pagination import keyset_page
 from site_cms.main_pages import MainPageMixin
+from site_cms.pagination import keyset_page
 
 from .forms import LettingFilterForm
 from .us_states import US_STATES

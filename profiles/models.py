@@ -11,8 +11,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from pagecache.cache import declare_query
-from site_cms.pagination import keyset_page
 from site_cms.main_pages import MainPageMixin
+from site_cms.pagination import keyset_page
 
 logger = logging.getLogger(__name__)
 

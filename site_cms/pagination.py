@@ -106,6 +106,8 @@ def keyset_page(
         .order_by(*order)[: per_page + 1]
     )
     more = len(rows) > per_page
+    if not rows:
+        used = {}  # a cursor that names no row of this listing is not a page worth keeping (the page cache)
     if forward:
         return KeysetPage(rows[:per_page], True, more, base_query, prefix, used)
     return KeysetPage(rows[:per_page][::-1], more, True, base_query, prefix, used)

@@ -12,7 +12,7 @@ from django.core.paginator import EmptyPage
 from django.db.models import Max
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Site
 
@@ -107,7 +107,7 @@ def public_root_url(request) -> str:
     return site.root_url if site is not None else request.build_absolute_uri("/").rstrip("/")
 
 
-@require_GET
+@require_safe
 def sitemap_index(request, sitemap_url_name: str):
     """Return the sitemap index of the sections that have URLs (a section without any answers 404)."""
     root = public_root_url(request)

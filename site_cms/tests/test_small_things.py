@@ -1,5 +1,7 @@
 """Small but real: cursors in any script, sitemaps without a profiles index, the favicon."""
 
+from pathlib import Path
+
 import pytest
 from django.contrib.staticfiles import finders
 
@@ -79,3 +81,26 @@ def test_canonical_links_use_the_sites_public_address_whatever_the_host(client, 
     for path, expected in canonical.items():
         for host in ("testserver", "oc-lettings.example"):
             assert f'<link rel="canonical" href="{expected}">' in client.get(path, HTTP_HOST=host).text, path
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/healthz/live", "/robots.txt", "/sitemap.xml", "/favicon.ico"])
+def test_monitors_may_ask_with_head(client, content, path):
+    assert client.head(path).status_code in (200, 301)
+
+
+def test_documents_are_not_served_from_media_past_their_privacy(client, settings):
+    folder = Path(settings.MEDIA_ROOT) / "documents"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "owner-contract.pdf").write_bytes(b"%PDF-1.4 private")
+    (Path(settings.MEDIA_ROOT) / "public.txt").write_bytes(b"public")
+    assert client.get("/media/documents/owner-contract.pdf").status_code == 404
+    assert client.get("/media/public.txt").status_code == 200  # other media still served locally
+
+
+@pytest.mark.parametrize("path", ["/lettings/?after={}", "/profiles/?after={}", "/search/?q=brunswick&lettings_after={}"])
+def test_a_cursor_naming_no_row_is_served_but_not_cached(client, content, settings, path):
+    settings.PAGE_CACHE_SECONDS = 600
+    for number in (987654, 987655):
+        response = client.get(path.format(number))
+        assert response.status_code == 200
+        assert response.get("X-Page-Cache") is None

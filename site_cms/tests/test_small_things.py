@@ -97,7 +97,9 @@ def test_documents_are_not_served_from_media_past_their_privacy(client, settings
     assert client.get("/media/public.txt").status_code == 200  # other media still served locally
 
 
-@pytest.mark.parametrize("path", ["/lettings/?after={}", "/profiles/?after={}", "/search/?q=brunswick&lettings_after={}"])
+@pytest.mark.parametrize(
+    "path", ["/lettings/?after={}", "/profiles/?after={}", "/search/?q=brunswick&lettings_after={}"]
+)
 def test_a_cursor_naming_no_row_is_served_but_not_cached(client, content, settings, path):
     settings.PAGE_CACHE_SECONDS = 600
     for number in (987654, 987655):

@@ -16,6 +16,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 from lettings.models import Address, LettingPage, LettingPageGalleryImage
 
 from .factories import make_address, make_image, make_letting
+from .test_wagtail_admin import letting_form
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +264,31 @@ def test_django_admin_refuses_an_image_in_a_gallery(client, superuser, lettings_
     response = client.post(reverse("admin:wagtailimages_image_delete", args=[free.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert not Image.objects.filter(pk=free.pk).exists()
+
+
+def test_an_address_a_draft_names_cannot_be_given_to_another_letting(client, editor, lettings_index):
+    """Else the draft could never be published: approval, bulk publish and scheduling would fail on it."""
+    drafted = make_letting(lettings_index, title="Drafted Cabin")
+    other = make_letting(lettings_index, title="Other House")
+    wanted = make_address()
+    save_draft(drafted, address=wanted)
+    client.force_login(editor)
+    edit_url = reverse("wagtailadmin_pages:edit", args=[other.pk])
+    form = letting_form(wanted, title="Other House", slug=other.slug, **{"action-publish": "1"})
+    response = client.post(edit_url, form)
+    assert response.status_code == 200
+    assert "named by a draft or scheduled version of the letting “Drafted Cabin”" in response.text
+    other.refresh_from_db()
+    assert other.address_id != wanted.pk
+    bulk_publish = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"]) + f"?id={drafted.pk}"
+    assert client.post(bulk_publish).status_code == 302  # the draft still publishes
+    drafted.refresh_from_db()
+    assert drafted.address_id == wanted.pk
+
+
+def test_a_letting_keeps_its_own_drafts_address(lettings_index):
+    letting = make_letting(lettings_index, title="Own Draft")
+    wanted = make_address()
+    save_draft(letting, address=wanted)
+    draft = LettingPage.objects.get(pk=letting.pk).get_latest_revision_as_object()
+    draft.full_clean()  # its own draft is no conflict

@@ -11,8 +11,16 @@ boolean is 0/1, true/false, t/f or yes/no in any case, a whole number is an inte
 real date and time, and text is valid text without NUL characters (which PostgreSQL cannot store).
 Duplicate ids, usernames and profiles are found in the same planning pass, so ``--dry-run`` names every
 damaged row, by table and id, before anything could be written.
+
+Planning also checks each record as the write step will save it (``full_clean``, and the letting's slug,
+decided here and used as is), so a row that passes planning cannot fail at write time.
+
+Reports land in logs (Heroku keeps a command's output), so they never show a password hash or a personal
+value: a conflict names the fields that differ, not their values, and a refused user row names the
+column without its value (:data:`HIDDEN_COLUMNS`). Usernames and old ids identify records.
 """
 
+import copy
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -21,10 +29,12 @@ from datetime import UTC
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
+from django.utils.text import slugify
 from django.utils.timezone import is_naive, make_aware
 
 from lettings.models import Address, LettingIndexPage, LettingPage
@@ -53,10 +63,26 @@ MAX_ID = 2**31 - 1
 TRUE_WORDS = frozenset({"1", "true", "t", "yes"})
 FALSE_WORDS = frozenset({"0", "false", "f", "no"})
 SHOWN_LENGTH = 60
+# Columns whose values no message shows: a password hash, and a person's name, e-mail address and dates.
+HIDDEN_COLUMNS = {"user": frozenset({"password", "first_name", "last_name", "email", "date_joined", "last_login"})}
+# How a conflict names a field that differs (it never shows the values).
+DIFFERENCE_NAMES = {"password": "password hash", "address_legacy_id": "address"}
 
 
 class BadValueError(ValueError):
-    """A cell holds what its column cannot: the message shows the value and the rule."""
+    """A cell holds what its column cannot: the message shows the value and the rule, or hides the value."""
+
+    def __init__(self, value, rule: str):
+        """Keep the value and the rule it breaks ("is not a boolean ...")."""
+        super().__init__(f"{_shown(value)} {rule}")
+        self.value = value
+        self.rule = rule
+
+    def hidden(self) -> str:
+        """Return the message without the value: only NULL or a BLOB's size is shown, which reveal nothing."""
+        value = self.value
+        shown = _shown(value) if value is None or isinstance(value, bytes) else "a hidden value"
+        return f"{shown} {self.rule}"
 
 
 def _shown(value) -> str:
@@ -81,7 +107,7 @@ def _boolean(value) -> bool:
             return True
         if word in FALSE_WORDS:
             return False
-    raise BadValueError(f"{_shown(value)} is not a boolean (0/1, true/false, t/f or yes/no)")
+    raise BadValueError(value, "is not a boolean (0/1, true/false, t/f or yes/no)")
 
 
 def _whole_number(value, *, minimum: int | None = None, maximum: int | None = None) -> int:
@@ -91,14 +117,18 @@ def _whole_number(value, *, minimum: int | None = None, maximum: int | None = No
     text left in one is not a number (nor is a REAL, which SQLite keeps only when it has a fraction).
     """
     if not isinstance(value, int):
-        raise BadValueError(f"{_shown(value)} is not a whole number")
+        raise BadValueError(value, "is not a whole number")
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        raise BadValueError(f"{_shown(value)} is not a whole number from {minimum} to {maximum}")
+        raise BadValueError(value, f"is not a whole number from {minimum} to {maximum}")
     return value
 
 
 def _timestamp(value, *, nullable: bool = False):
-    """Return a timestamp cell (naive text is UTC) as an aware datetime; NULL or '' only where ``nullable``."""
+    """Return a timestamp cell (naive text is UTC) as an aware UTC datetime; NULL or '' only where ``nullable``.
+
+    The database stores UTC, so a time whose offset takes it past year 1 or 9999 there is refused here: it
+    would fail at write time (SQLite) or be written as a date Python cannot read back (PostgreSQL).
+    """
     if nullable and value in (None, ""):
         return None
     moment = None
@@ -108,8 +138,13 @@ def _timestamp(value, *, nullable: bool = False):
         except ValueError:  # well formed but impossible, such as February 30
             moment = None
     if moment is None:
-        raise BadValueError(f"{_shown(value)} is not a date and time")
-    return make_aware(moment, UTC) if is_naive(moment) else moment
+        raise BadValueError(value, "is not a date and time")
+    if is_naive(moment):
+        return make_aware(moment, UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise BadValueError(value, "is out of range in UTC (before year 1 or after 9999)") from None
 
 
 def _text(value, *, null_as: str | None = None) -> str | None:
@@ -117,11 +152,11 @@ def _text(value, *, null_as: str | None = None) -> str | None:
     if value is None:
         return null_as
     if isinstance(value, Undecodable):
-        raise BadValueError(f"{value} is not valid {value.encoding.upper()} text")
+        raise BadValueError(value, f"is not valid {value.encoding.upper()} text")
     if not isinstance(value, str):
-        raise BadValueError(f"{_shown(value)} is not text")
+        raise BadValueError(value, "is not text")
     if "\x00" in value:
-        raise BadValueError(f"{_shown(value)} contains a NUL character")
+        raise BadValueError(value, "contains a NUL character")
     return value
 
 
@@ -202,6 +237,7 @@ class Step:
     differences: list[str] = field(default_factory=list)
     legacy_id: int | None = None
     user_step: "Step | None" = None
+    slug: str | None = None
 
 
 @dataclass
@@ -228,6 +264,30 @@ class ImportPlan:
     def conflicts(self) -> list[Step]:
         """Return the steps left alone because the site holds other values."""
         return [step for step in self.steps if step.status == "conflicting"]
+
+
+def _letting_slug(title: str, legacy_id: int, taken: set[str]) -> str:
+    """Return the slug a new letting gets: the title's, ``letting-<old id>`` if it has none, free and never digits.
+
+    As Wagtail would (and LettingPage._get_autogenerated_slug), a slug of digits only gets ``letting-`` in
+    front and a taken slug a suffix (-2, -3...); unlike Wagtail, the slug is cut to fit the field, so a long
+    or expanding title (some characters become several) cannot fail at write time.
+    """
+    limit = LettingPage._meta.get_field("slug").max_length
+    base = slugify(title, allow_unicode=getattr(settings, "WAGTAIL_ALLOW_UNICODE_SLUGS", True))
+    base = base or f"letting-{legacy_id}"
+    if base.isdigit():
+        base = f"letting-{base}"
+
+    def fitted(tail: str) -> str:
+        """Return the base, cut so that it fits with ``tail``, followed by ``tail``."""
+        return base[: limit - len(tail)].rstrip("-") + tail
+
+    slug, number = fitted(""), 1
+    while slug.isdigit() or slug in taken:  # a cut slug may be digits only: the next suffix fixes that too
+        number += 1
+        slug = fitted(f"-{number}")
+    return slug
 
 
 def _messages(error: ValidationError) -> str:
@@ -273,7 +333,8 @@ class LegacyImport:
                 try:
                     row.values[column] = parse(cells[column])
                 except BadValueError as error:
-                    row.problems.append(f"{column}: {error}")
+                    hidden = column in HIDDEN_COLUMNS.get(table_kind, ())
+                    row.problems.append(f"{column}: {error.hidden() if hidden else error}")
             row.label = str(row.values["id"]) if "id" in row.values else _shown(cells["id"])
             rows.append(row)
         by_id = defaultdict(list)
@@ -288,9 +349,12 @@ class LegacyImport:
         return rows
 
     def _compare(self, step: Step, current: dict[str, Any]) -> Step:
-        """Set a matched step's status: unchanged, or conflicting/updated where values differ."""
+        """Set a matched step's status: unchanged, or conflicting/updated where values differ.
+
+        The differences name the fields only ("password hash differs"): the report shows no value.
+        """
         step.differences = [
-            f"{name}: site has {current[name]!r}, old site has {value!r}"
+            f"{DIFFERENCE_NAMES.get(name, name)} differs"
             for name, value in step.values.items()
             if current[name] != value
         ]
@@ -346,8 +410,10 @@ class LegacyImport:
                 )
                 continue
             values = {"favorite_city": row.values["favorite_city"]}
-            if len(values["favorite_city"]) > 64:
-                self._reject(plan, "profiles", "profile", row.label, "favorite_city: at most 64 characters")
+            try:
+                Profile(**values).full_clean(exclude=["user"], validate_unique=False)
+            except ValidationError as error:
+                self._reject(plan, "profiles", "profile", row.label, _messages(error))
                 continue
             step = Step("profiles", user_step.label, "created", values, user_step=user_step)
             if user_step.label in existing:
@@ -371,7 +437,7 @@ class LegacyImport:
                 continue
             values = {name: getattr(candidate, name) for name in ADDRESS_FIELDS}
             legacy_id = row.values["id"]
-            step = Step("addresses", f"address #{legacy_id} ({candidate})", "created", values, legacy_id=legacy_id)
+            step = Step("addresses", f"address #{legacy_id}", "created", values, legacy_id=legacy_id)
             if legacy_id in existing:
                 step.target = existing[legacy_id]
                 self._compare(step, {name: getattr(step.target, name) for name in ADDRESS_FIELDS})
@@ -380,8 +446,13 @@ class LegacyImport:
         return steps
 
     def _plan_lettings(self, plan: ImportPlan, addresses: dict[int, Step]) -> None:
-        """Check each old letting; it needs an importable address of its own and is matched by old id."""
+        """Check each old letting; it needs an importable address of its own and is matched by old id.
+
+        A new letting's slug is decided here, free among the index's pages and the other new lettings, and
+        every letting that will be written is checked as it will be saved (``full_clean``).
+        """
         existing = {page.legacy_id: page for page in LettingPage.objects.filter(legacy_id__isnull=False)}
+        taken_slugs = set(self.index.get_children().values_list("slug", flat=True))
         # The site's lettings by the old id of their address: a letting written here must not take another's.
         holders = {
             page.address.legacy_id: page
@@ -424,7 +495,39 @@ class LegacyImport:
                 )
                 self._reject(plan, "lettings", "letting", row.label, rule)
                 continue
+            if step.status == "created":
+                step.slug = _letting_slug(title, legacy_id, taken_slugs)
+            if step.status in ("created", "updated"):
+                rule = self._letting_rule_broken(step)
+                if rule:
+                    self._reject(plan, "lettings", "letting", row.label, rule)
+                    continue
+            if step.slug:
+                taken_slugs.add(step.slug)
             plan.steps.append(step)
+
+    def _letting_rule_broken(self, step: Step) -> str | None:
+        """Return what the letting ``step`` would write breaks (``full_clean``, as the write step runs it), or None.
+
+        The address is left out: planning has checked it is importable and free. A new page is checked
+        outside the tree, its slug having been chosen free of its future siblings; an updated page in place.
+        """
+        if step.target is None:
+            candidate = LettingPage(
+                title=step.values["title"], slug=step.slug, legacy_id=step.legacy_id, locale_id=self.index.locale_id
+            )
+            exclude = ["address", "path", "depth"]
+        else:
+            candidate = copy.copy(step.target)
+            candidate.title = candidate.draft_title = step.values["title"]
+            exclude = ["address"]
+        try:
+            candidate.full_clean(exclude=exclude)
+        except ValidationError as error:
+            if step.target is None:
+                return _messages(error)
+            return f"the site's letting page {step.target.pk} cannot be saved: {_messages(error)}"
+        return None
 
     @transaction.atomic
     def apply(self, plan: ImportPlan) -> None:
@@ -458,7 +561,9 @@ class LegacyImport:
     def _write_letting(self, step: Step, address: Address) -> None:
         """Create or update a letting page and publish it."""
         if step.target is None:
-            letting = LettingPage(title=step.values["title"], address=address, legacy_id=step.legacy_id, live=False)
+            letting = LettingPage(
+                title=step.values["title"], slug=step.slug, address=address, legacy_id=step.legacy_id, live=False
+            )
             self.index.add_child(instance=letting)
         else:
             letting = step.target

@@ -10,7 +10,7 @@ from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .sitemaps import public_root_url
 
@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """Answer 200 when the database answers a query, 503 when it does not (for Heroku and monitors)."""
     try:
@@ -34,13 +34,13 @@ def healthz(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def liveness(request):
     """Answer 200 without touching the database: the cheapest request through the Django stack."""
     return JsonResponse({"status": "ok"})
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=60 * 60 * 24, public=True)
 def robots_txt(request):
     """Tell crawlers to stay out of both admins and where the sitemap is."""
@@ -49,7 +49,7 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=60 * 60 * 24, public=True)
 def favicon(request):
     """Send browsers, which ask for ``/favicon.ico`` whatever a page declares, to the site's icon.

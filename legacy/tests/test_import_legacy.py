@@ -154,7 +154,10 @@ def test_conflicts_are_reported_and_left_alone_unless_update(tmp_path, lettings_
     Address.objects.filter(legacy_id=1).update(city="Savannah")
     output = run(database)
     assert "Conflict, left alone" in output
-    assert "email: site has 'changed@example.com', old site has 'gus@example.com'" in output
+    assert "Conflict, left alone (use --update to overwrite): users guest: email differs" in output
+    assert "Conflict, left alone (use --update to overwrite): addresses address #1: city differs" in output
+    assert "changed@example.com" not in output
+    assert "gus@example.com" not in output
     assert get_user_model().objects.get(username="guest").email == "changed@example.com"
     assert Address.objects.get(legacy_id=1).city == "Savannah"
 
@@ -386,12 +389,16 @@ def test_bad_number_or_missing_value_refuses_the_row(tmp_path, lettings_index, k
 @pytest.mark.parametrize(
     ("cells", "expected"),
     [
-        ({"date_joined": "yesterday"}, "auth_user row id=2: date_joined: 'yesterday' is not a date and time"),
+        ({"date_joined": "yesterday"}, "auth_user row id=2: date_joined: a hidden value is not a date and time"),
         ({"date_joined": None}, "auth_user row id=2: date_joined: NULL is not a date and time"),
-        ({"date_joined": 1592127845}, "auth_user row id=2: date_joined: 1592127845 is not a date and time"),
+        ({"date_joined": 1592127845}, "auth_user row id=2: date_joined: a hidden value is not a date and time"),
         (
             {"last_login": "2020-02-30 10:00:00"},
-            "auth_user row id=2: last_login: '2020-02-30 10:00:00' is not a date and time",
+            "auth_user row id=2: last_login: a hidden value is not a date and time",
+        ),
+        (
+            {"date_joined": "0001-01-01 00:30:00+01:00"},
+            "auth_user row id=2: date_joined: a hidden value is out of range in UTC",
         ),
     ],
 )
@@ -419,7 +426,7 @@ def _damaged(tmp_path, kind: str, **cells) -> Path:
     ("kind", "cells", "expected"),
     [
         ("user", {"username": RawText(b"gu\xe9st")}, "auth_user row id=2: username: b'gu\\xe9st' is not valid UTF-8"),
-        ("user", {"email": RawText(b"\xff@example.com")}, "auth_user row id=2: email: b'\\xff@example.com' is not"),
+        ("user", {"email": RawText(b"\xff@example.com")}, "auth_user row id=2: email: a hidden value is not valid"),
         ("address", {"city": RawText(b"Bost\xf6n")}, "lettings_address row id=2: city: b'Bost\\xf6n' is not valid"),
         ("letting", {"title": RawText(b"Flat \xc3")}, "lettings_letting row id=2: title: b'Flat \\xc3' is not valid"),
         ("profile", {"favorite_city": RawText(b"\x80")}, "profiles_profile row id=1: favorite_city: b'\\x80' is not"),
@@ -450,8 +457,8 @@ def test_blob_in_a_text_column_is_named(tmp_path, lettings_index, kind, cells, e
 @pytest.mark.parametrize(
     ("kind", "cells", "expected"),
     [
-        ("user", {"password": "pbkdf2\x00"}, "auth_user row id=2: password: 'pbkdf2\\x00' contains a NUL character"),
-        ("user", {"last_name": "\x00"}, "auth_user row id=2: last_name: '\\x00' contains a NUL character"),
+        ("user", {"password": "pbkdf2\x00"}, "auth_user row id=2: password: a hidden value contains a NUL character"),
+        ("user", {"last_name": "\x00"}, "auth_user row id=2: last_name: a hidden value contains a NUL character"),
         (
             "address",
             {"street": "Main\x00Street"},
@@ -577,3 +584,229 @@ def test_damaged_file_is_refused_without_a_traceback(tmp_path, lettings_index, t
     message = refused(database)
     assert f"{database}" in message
     assert "cannot be read (database disk image is malformed): is it damaged?" in message
+
+
+# Security review: reports carry no secrets or personal values, and no row passes planning to fail at write time.
+
+
+def _conflict_lines(output: str) -> list[str]:
+    """Return the "Conflict" lines of a report."""
+    return [line for line in output.splitlines() if line.startswith("Conflict")]
+
+
+def test_conflict_report_shows_no_password_hash_or_personal_value(tmp_path, lettings_index):
+    """A dry run against a site that has the old users names the fields that differ, never their values."""
+    site_boss = get_user_model().objects.create_superuser("boss", "cto@example.org", "Site-Secret-1!")
+    get_user_model().objects.filter(pk=site_boss.pk).update(last_login=make_aware(parse_datetime("2024-05-01 08:00")))
+    get_user_model().objects.create_user("guest", "guest@example.org", first_name="Augustus", last_name="Guest")
+    output = run(build_legacy_db(tmp_path / "old.sqlite3"), "--dry-run")
+    lines = _conflict_lines(output)
+    assert (
+        "Conflict, left alone (use --update to overwrite): users boss: "
+        "email differs; password hash differs; date_joined differs; last_login differs"
+    ) in lines
+    assert any("users guest: " in line and "first_name differs" in line for line in lines)
+    for value in (
+        site_boss.password,
+        USERS[0][1],
+        USERS[1][1],
+        "pbkdf2",
+        "sha256",
+        "cto@example.org",
+        "boss@example.com",
+        "guest@example.org",
+        "gus@example.com",
+        "Augustus",
+        "2024-05-01",
+        "2020-06-14",
+        "09:41",
+    ):
+        assert value not in output
+
+
+def test_conflict_report_on_a_copy_of_the_real_database_shows_no_hash(tmp_path, lettings_index):
+    """The review's case: the site's superuser already exists with another password; the dry run hides both hashes."""
+    assert REAL_DATABASE.is_file(), f"The old site's database is not at {REAL_DATABASE}: set LEGACY_DATABASE."
+    copy = tmp_path / "copy.sqlite3"
+    copy.write_bytes(REAL_DATABASE.read_bytes())
+    site_admin = get_user_model().objects.create_superuser("admin", "cto@example.org", "Site-Secret-1!")
+    (old_admin,) = source_rows(copy, "SELECT password, email, last_login FROM auth_user WHERE username = 'admin'")
+    output = run(copy, "--dry-run")
+    (line,) = [line for line in _conflict_lines(output) if "users admin: " in line]
+    assert "password hash differs" in line
+    for value in (site_admin.password, old_admin["password"], "pbkdf2", "cto@example.org", old_admin["email"]):
+        assert value not in output
+    assert old_admin["last_login"][:10] not in output
+
+
+def test_address_and_letting_conflicts_name_fields_only(tmp_path, lettings_index):
+    """Conflicts on addresses and lettings name the differing fields and the record by its old id."""
+    database = build_legacy_db(tmp_path / "old.sqlite3")
+    run(database)
+    Address.objects.filter(legacy_id=1).update(city="Savannah", street="Elm Street")
+    letting = LettingPage.objects.get(legacy_id=2)
+    letting.title = "Renamed Flat"
+    letting.save_revision().publish()
+    lines = _conflict_lines(run(database))
+    assert any(line.endswith("addresses address #1: street differs; city differs") for line in lines)
+    assert any(line.endswith("lettings letting #2 (Boston Flat): title differs") for line in lines)
+    for value in ("Savannah", "Elm Street", "Bedford", "Brunswick", "Renamed Flat"):
+        assert all(value not in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected", "hidden"),
+    [
+        ({"password": "pbkdf2_sha256$180000$salt$hash2=\x00"}, "password: a hidden value contains a NUL", "pbkdf2"),
+        ({"password": RawText(b"pbkdf2_sha256$\xff")}, "password: a hidden value is not valid UTF-8 text", "pbkdf2"),
+        ({"email": "gus@example.com\x00"}, "email: a hidden value contains a NUL character", "gus@"),
+        ({"email": RawText(b"gus\xff@example.com")}, "email: a hidden value is not valid UTF-8 text", "example.com"),
+        ({"first_name": "Gus\x00"}, "first_name: a hidden value contains a NUL character", "Gus"),
+        ({"last_login": "2020-02-30 10:00:00"}, "last_login: a hidden value is not a date and time", "2020-02-30"),
+    ],
+)
+def test_rejected_user_row_hides_secret_and_personal_values(tmp_path, lettings_index, cells, expected, hidden):
+    """A refused user row is named by table, id and column; its password hash or personal value is not printed."""
+    database = _damaged(tmp_path, "user", **cells)
+    for args in ((database, "--dry-run"), (database,)):
+        message = refused(*args)
+        assert f"auth_user row id=2: {expected}" in message
+        assert hidden not in message
+
+
+def _site_letting(index, title: str, number: int) -> LettingPage:
+    """Create and publish a letting an editor made on the site (no old-site id), with an address of its own."""
+    address = Address.objects.create(number=number, street="Site Street", city="Irvine", state="CA", zip_code="92602")
+    letting = LettingPage(title=title, address=address)
+    index.add_child(instance=letting)
+    letting.save_revision().publish()
+    return letting
+
+
+@pytest.mark.parametrize("title", ["!!!", "🏠 🏡", " - ", "___", "?!.,"])
+def test_title_without_a_slug_gets_a_fallback_slug(tmp_path, client, lettings_index, title):
+    """A title that gives no slug (the old site allowed it) imports under ``letting-<old id>``, checked in planning."""
+    database = build_legacy_db(tmp_path / "old.sqlite3", lettings=[LETTINGS[0], (2, title, 2)])
+    assert "Dry run: nothing was written." in run(database, "--dry-run")
+    run(database)
+    letting = LettingPage.objects.get(legacy_id=2)
+    assert (letting.title, letting.slug, letting.live) == (title.strip(), "letting-2", True)
+    assert client.get(letting.url).status_code == 200
+    assert client.get("/lettings/2/")["Location"] == letting.url
+
+
+def test_fallback_slug_is_free_on_the_site_and_in_the_run(tmp_path, lettings_index):
+    """A fallback slug taken by a site page or by a letting of the same run gets a suffix, decided in planning."""
+    _site_letting(lettings_index, "Letting 3", 1)
+    addresses = [*ADDRESSES, with_cells("address", ADDRESSES[1], id=3, number=14)]
+    lettings = [(1, "Letting 2", 1), (2, "!!!", 2), (3, "???", 3)]
+    database = build_legacy_db(tmp_path / "old.sqlite3", addresses=addresses, lettings=lettings)
+    run(database, "--dry-run")
+    run(database)
+    slugs = {page.legacy_id: page.slug for page in LettingPage.objects.filter(legacy_id__isnull=False)}
+    assert slugs == {1: "letting-2", 2: "letting-2-2", 3: "letting-3-2"}
+    assert LettingPage.objects.filter(slug="letting-3", legacy_id__isnull=True).exists()
+
+
+@pytest.mark.parametrize(
+    "titles",
+    [
+        pytest.param(["a" * 255, "a" * 255], id="same-255-character-title"),
+        pytest.param(["\ufdfa" * 20, "Flat"], id="title-whose-slug-outgrows-255"),
+        # The circled numbers become "10" each, so the slug is 260 digits and "-x": cut to 255, it would be all digits.
+        pytest.param(["1" * 200 + "\u247d" * 30 + " x", "Flat"], id="long-title-cut-to-digits"),
+    ],
+)
+def test_long_slug_is_cut_to_fit_in_planning(tmp_path, lettings_index, titles):
+    """A slug that would pass 255 characters (with a suffix, or as the title expands) is cut to fit in planning."""
+    lettings = [(1, titles[0], 1), (2, titles[1], 2)]
+    database = build_legacy_db(tmp_path / "old.sqlite3", lettings=lettings)
+    run(database, "--dry-run")
+    run(database)
+    slugs = [page.slug for page in LettingPage.objects.filter(legacy_id__isnull=False).order_by("legacy_id")]
+    assert len(set(slugs)) == 2
+    assert all(0 < len(slug) <= 255 and not slug.isdigit() for slug in slugs)
+
+
+def test_rows_that_would_fail_at_write_time_are_named_by_the_dry_run(tmp_path, lettings_index):
+    """Each row breaks one rule the write step enforces (full_clean or the database); the dry run names them all."""
+    users = [
+        *USERS,
+        with_cells("user", GUEST, id=3, username="u" * 151),
+        with_cells("user", GUEST, id=4, username="long_first", first_name="F" * 151),
+        with_cells("user", GUEST, id=5, username="long_last", last_name="L" * 151),
+        with_cells("user", GUEST, id=6, username="long_mail", email="m" * 250 + "@example.com"),
+        with_cells("user", GUEST, id=7, username="bad_mail", email="not-an-address"),
+        with_cells("user", GUEST, id=8, username="long_hash", password="p" * 129),
+        with_cells("user", GUEST, id=9, username="bad name!"),
+        with_cells("user", GUEST, id=10, username="early", date_joined="0001-01-01 00:30:00+01:00"),
+        with_cells("user", GUEST, id=11, username="late", last_login="9999-12-31 23:00:00-05:00"),
+    ]
+    good_address = ADDRESSES[1]
+    addresses = [
+        *ADDRESSES,
+        with_cells("address", good_address, id=3, street="S" * 65),
+        with_cells("address", good_address, id=4, city="C" * 65),
+        with_cells("address", good_address, id=5, state="ZZ"),
+        with_cells("address", good_address, id=6, number=10000),
+        with_cells("address", good_address, id=7, zip_code=0),
+        with_cells("address", good_address, id=8, country_iso_code="usa1"),
+        with_cells("address", good_address, id=9, number=21),
+        with_cells("address", good_address, id=10, number=22),
+    ]
+    lettings = [*LETTINGS, (9, "T" * 256, 9), (10, " \t ", 10)]
+    profiles = [*PROFILES, (2, "C" * 65, 1)]
+    database = build_legacy_db(
+        tmp_path / "bad.sqlite3", users=users, addresses=addresses, lettings=lettings, profiles=profiles, loose=True
+    )
+    expected = [
+        "auth_user row id=3: username: Ensure this value has at most 150 characters",
+        "auth_user row id=4: first_name: Ensure this value has at most 150 characters",
+        "auth_user row id=5: last_name: Ensure this value has at most 150 characters",
+        "auth_user row id=6: email: Ensure this value has at most 254 characters",
+        "auth_user row id=7: email: Enter a valid email address.",
+        "auth_user row id=8: password: Ensure this value has at most 128 characters",
+        "auth_user row id=9: username: Enter a valid username.",
+        "auth_user row id=10: date_joined: a hidden value is out of range in UTC",
+        "auth_user row id=11: last_login: a hidden value is out of range in UTC",
+        "lettings_address row id=3: street: Ensure this value has at most 64 characters",
+        "lettings_address row id=4: city: Ensure this value has at most 64 characters",
+        "lettings_address row id=5: state: 'ZZ' is not a US state code",
+        "lettings_address row id=6: number: The street number must be at most 9999.",
+        "lettings_address row id=7: zip_code: Enter a five-digit ZIP code",
+        "lettings_address row id=8: country_iso_code: Enter a three-letter ISO 3166-1 alpha-3 country code",
+        "profiles_profile row id=2: favorite_city: Ensure this value has at most 64 characters",
+        "lettings_letting row id=9: title: must be 1 to 255 characters (it has 256)",
+        "lettings_letting row id=10: title: must be 1 to 255 characters (it has 0)",
+    ]
+    for args in ((database, "--dry-run"), (database,)):
+        message = refused(*args)
+        assert "rolled back" not in message
+        missing = [line for line in expected if line not in message]
+        assert not missing, f"not named: {missing}\n{message}"
+        assert message.count(" row id=") == len(expected)
+
+
+def test_site_letting_that_would_fail_validation_is_named_by_the_dry_run(tmp_path, lettings_index):
+    """An update is checked as the page would be saved: a site page that breaks a rule is named before any write.
+
+    Page 1's slug was copied onto it from an editor's page, page 2's made digits only, both behind the
+    editor's back (a queryset update, which skips validation); saving either would fail at write time.
+    """
+    database = build_legacy_db(tmp_path / "old.sqlite3")
+    run(database)
+    _site_letting(lettings_index, "Elsewhere", 1)
+    first, second = (LettingPage.objects.get(legacy_id=old_id) for old_id in (1, 2))
+    LettingPage.objects.filter(pk=first.pk).update(title="Renamed", draft_title="Renamed", slug="elsewhere")
+    LettingPage.objects.filter(pk=second.pk).update(title="Renamed too", draft_title="Renamed too", slug="2")
+    for args in ((database, "--update", "--dry-run"), (database, "--update")):
+        message = refused(*args)
+        assert "rolled back" not in message
+        assert (
+            f"lettings_letting row id=1: the site's letting page {first.pk} cannot be saved: "
+            "slug: The slug 'elsewhere' is already in use within the parent page"
+        ) in message
+        assert (
+            f"lettings_letting row id=2: the site's letting page {second.pk} cannot be saved: "
+            "slug: A letting's slug cannot be only digits"
+        ) in message

@@ -59,7 +59,7 @@ class Command(BaseCommand):
             source.close()
 
     def _report(self, plan: ImportPlan, *, dry_run: bool) -> None:
-        """Print the per-kind counts and every conflict."""
+        """Print the per-kind counts and every conflict, by the fields that differ (never their values)."""
         would = "would be " if dry_run else ""
         self.stdout.write(f"Old-site database ({plan.layout} layout). Records {would}handled:")
         counts = plan.counts()

@@ -126,6 +126,8 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILEMBEDS_FINDERS = []
 
 LOGIN_URL = "wagtailadmin_login"
+# Where a login goes when its "next" is missing or unsafe (Django's default, /accounts/profile/, is a 404 here).
+LOGIN_REDIRECT_URL = "wagtailadmin_home"
 
 CACHES = {
     "default": environment.cache_config(None, key_prefix="oc"),

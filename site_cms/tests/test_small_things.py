@@ -106,3 +106,9 @@ def test_a_cursor_naming_no_row_is_served_but_not_cached(client, content, settin
         response = client.get(path.format(number))
         assert response.status_code == 200
         assert response.get("X-Page-Cache") is None
+
+
+def test_a_login_with_an_unsafe_next_lands_in_the_admin(client, superuser):
+    response = client.post("/admin/login/?next=https://evil.example/", {"username": "cto", "password": "pass-word-1"})
+    assert response.status_code == 302
+    assert response["Location"] == "/cms/"

@@ -5,75 +5,38 @@ network does: connections are still accepted, but nothing sent arrives and nothi
 (the commands are lost, not delayed), while the server keeps every key for when it answers again.
 """
 
-import contextlib
 import shutil
 import signal
 import socket
 import subprocess
 import tempfile
-import threading
 import time
 
 import redis
 
-
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that is free right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from site_cms.tests.servers import TcpProxy, free_port
 
 
-class BlackHoleProxy:
-    """Forward TCP connections to a port; while hung, accept them but drop every byte both ways."""
+class BlackHoleProxy(TcpProxy):
+    """The tests' TCP proxy; while ``hung``, it keeps connections open but drops every byte both ways."""
 
     def __init__(self, upstream_port: int):
-        """Listen on a free port of 127.0.0.1, forwarding to ``upstream_port``."""
-        self.upstream_port = upstream_port
+        """Forward 127.0.0.1:``upstream_port`` from a free port, from now on."""
+        super().__init__(("127.0.0.1", upstream_port))
         self.hung = False
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.sockets: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        """Accept clients for as long as the proxy lives; each gets its own upstream connection."""
-        while True:
-            try:
-                client, _address = self.listener.accept()
-            except OSError:
-                return
-            try:
-                upstream = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=2)
-                upstream.settimeout(None)
-            except OSError:
-                client.close()  # the server is down: refuse, as a stopped Redis would
-                continue
-            self.sockets += [client, upstream]
-            threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
-            threading.Thread(target=self._pump, args=(upstream, client), daemon=True).start()
+        self.start()
 
     def _pump(self, source: socket.socket, target: socket.socket) -> None:
-        """Copy bytes from ``source`` to ``target``, dropping them while the proxy is hung."""
-        while True:
-            try:
-                data = source.recv(65536)
-            except OSError:
-                data = b""
-            if not data:
-                with contextlib.suppress(OSError):
-                    target.shutdown(socket.SHUT_RDWR)
-                return
-            if not self.hung:
-                with contextlib.suppress(OSError):
-                    target.sendall(data)
-
-    def close(self) -> None:
-        """Stop accepting and close every connection."""
-        self.listener.close()
-        for sock in self.sockets:
-            with contextlib.suppress(OSError):
-                sock.close()
+        """Copy bytes one way until either side closes, dropping them while the proxy is hung."""
+        try:
+            while chunk := source.recv(65536):
+                if not self.hung:
+                    target.sendall(chunk)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, target):
+                self._close(sock)
 
 
 class RedisServer:

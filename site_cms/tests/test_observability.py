@@ -11,6 +11,7 @@ import contextlib
 import json
 import logging
 import secrets
+import time
 from urllib.parse import quote, quote_plus, urlencode
 
 import pytest
@@ -185,13 +186,21 @@ def envelope_items(sentry: SentryReceiver) -> list[dict]:
     return items
 
 
-def the_error(sentry: SentryReceiver, message: str) -> dict:
-    """Return the error event whose exception message starts with ``message``."""
-    for event in sentry.events():
-        exception = event["exception"]["values"][-1]
-        if exception["type"] == "RuntimeError" and exception["value"].startswith(message):
-            return event
-    raise AssertionError(f"no RuntimeError event {message!r} among {len(sentry.events())} events")
+def the_error(sentry: SentryReceiver, message: str, timeout: float = 15.0) -> dict:
+    """Return the error event whose exception message starts with ``message``, waiting for it to arrive.
+
+    The transaction can arrive before the error on a busy machine, even after a flush: wait a while.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        for event in sentry.events():
+            exception = event["exception"]["values"][-1]
+            if exception["type"] == "RuntimeError" and exception["value"].startswith(message):
+                return event
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"no RuntimeError event {message!r} among {len(sentry.events())} events")
+        sentry_sdk.flush(timeout=1)
+        time.sleep(0.1)
 
 
 def assert_useful(event: dict, path: str, view: str) -> None:
@@ -211,8 +220,9 @@ def test_user_creation_form_passwords_never_reach_sentry(sentry):
     form["password2"] = form["password1"]
     url, headers, private = secret_request("/observability/signup/", form)
     assert post_through_wsgi(url, form, headers).startswith("500")
-    payload = assert_nothing_private_sent(sentry, [form["password1"], *private])
+    # Wait for the error first, so that the privacy check reads every envelope, the error's included.
     assert_useful(the_error(sentry, "sign-up exploded"), "/observability/signup/", "signup")
+    payload = assert_nothing_private_sent(sentry, [form["password1"], *private])
     assert "observability-test-agent" in payload
 
 
@@ -225,8 +235,8 @@ def test_password_change_form_passwords_never_reach_sentry(sentry):
     form["new_password2"] = form["new_password1"]
     url, headers, private = secret_request("/observability/password/", form)
     assert post_through_wsgi(url, form, headers).startswith("500")
-    assert_nothing_private_sent(sentry, [old_password, form["new_password1"], *private])
     assert_useful(the_error(sentry, "password change exploded"), "/observability/password/", "change_password")
+    assert_nothing_private_sent(sentry, [old_password, form["new_password1"], *private])
 
 
 def test_own_form_secrets_and_personal_data_never_reach_sentry(sentry):
@@ -240,8 +250,8 @@ def test_own_form_secrets_and_personal_data_never_reach_sentry(sentry):
     }
     url, headers, private = secret_request("/observability/contact/", dict(form))
     assert post_through_wsgi(url, form, headers).startswith("500")
-    assert_nothing_private_sent(sentry, [*form.values(), "Quimby", "0100 7788", *private])
     event = the_error(sentry, "contact form failed for")
+    assert_nothing_private_sent(sentry, [*form.values(), "Quimby", "0100 7788", *private])
     assert_useful(event, "/observability/contact/", "contact")
     assert event["exception"]["values"][-1]["value"] == "contact form failed for [Filtered]"
     assert event["request"]["query_string"].startswith("next=%2Fdone%2F&")
@@ -390,6 +400,7 @@ def test_percent_encoded_query_strings_are_decoded_then_redacted_in_errors_and_t
     headers = superuser_cookie("qs-admin", "qs-admin@example.org")
     url = "/admin/sentry-check/?page=2&q=jo%40example.com&tel=%2B1+555+123+4567&who=Jo+Smith&next=%2Fdone%2F"
     assert post_through_wsgi(url, {}, headers, method="GET").startswith("500")
+    the_error(sentry, "Sentry check requested by")
     assert_nothing_private_sent(sentry, ["jo@example.com", "+1 555 123 4567", "555 123 4567", "Jo Smith", "Smith"])
     [error] = sent_items(sentry, "event")
     [trace] = sent_items(sentry, "transaction")
@@ -493,6 +504,7 @@ def test_the_sentry_check_names_no_one(sentry):
     """The check's error says a superuser asked for it, not which one (neither username nor e-mail)."""
     headers = superuser_cookie("jolene.quimby-ravensworth", "")  # without an e-mail, the username was sent
     assert post_through_wsgi("/admin/sentry-check/", {}, headers, "GET").startswith("500")
+    the_error(sentry, "Sentry check requested by")
     assert_nothing_private_sent(sentry, ["jolene.quimby-ravensworth", "quimby"])
     [error] = sent_items(sentry, "event")
     assert error["exception"]["values"][-1]["value"] == "Sentry check requested by a superuser"

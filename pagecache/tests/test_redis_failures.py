@@ -203,7 +203,7 @@ def test_a_flood_of_made_up_urls_and_hosts_stores_nothing_new(client, redis_cach
     for path in ("/lettings/", "/lettings/green-haus/"):
         served(client, path)
     keys_before = redis_caches.client().dbsize()
-    for number in range(300):
+    for number in range(100):  # 300 made-up requests: the few hundred that once filled a capped Redis
         assert client.get(f"/lettings/?x={number}").status_code == 200
         assert client.get("/lettings/", HTTP_HOST=f"localhost:{number + 1}").status_code == 200
         assert client.get(f"/lettings/green-haus/?utm_source=a&page={number}").status_code == 200

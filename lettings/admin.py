@@ -20,7 +20,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from .models import NUMERIC_SLUG_MESSAGE, Address, LettingIndexPage, LettingPage
-from .wagtail_hooks import IN_PAGE, address_uses, image_uses, where
+from .usage import IN_PAGE, address_uses, image_uses, where
 
 logger = logging.getLogger(__name__)
 

@@ -269,15 +269,25 @@ class LettingPage(Page):
         super().clean()
         if self.slug and self.slug.isdigit():
             raise ValidationError({"slug": NUMERIC_SLUG_MESSAGE})
-        held = LettingPage.objects.exclude(pk=self.pk).filter(address_id=self.address_id).exists()
+        if self.address_id is None:
+            return
         # An address another page holds gets the database's own "already belongs" message instead.
-        if self.address_id is not None and not held and (other := self.letting_whose_revision_names(self.address_id)):
+        held = LettingPage.objects.exclude(pk=self.pk).filter(address_id=self.address_id).exists()
+        if not held and (other := self.letting_whose_revision_names(self.address_id)):
             raise ValidationError(
                 {
                     "address": f"This address is named by a draft or scheduled version of the letting “{other.title}”: "
                     "choose another address, or change that letting first."
                 }
             )
+
+    @staticmethod
+    def revisions_in_play():
+        """Return the letting revisions that can still become a page: each letting's latest, and scheduled ones."""
+        latest = LettingPage.objects.filter(latest_revision__isnull=False).values("latest_revision")
+        return Revision.objects.filter(content_type=ContentType.objects.get_for_model(LettingPage)).filter(
+            Q(pk__in=latest) | Q(approved_go_live_at__isnull=False)
+        )
 
     def letting_whose_revision_names(self, address_id: int) -> "LettingPage | None":
         """Return another letting whose latest or scheduled revision names the address, if any.
@@ -286,14 +296,8 @@ class LettingPage(Page):
         naming an address that another letting then takes could never be published (the
         moderator's approval, a bulk publish or ``publish_scheduled`` would fail on it).
         """
-        in_play = Q(pk__in=LettingPage.objects.exclude(pk=self.pk).values("latest_revision")) | Q(
-            approved_go_live_at__isnull=False
-        )
         revision = (
-            Revision.objects.filter(content_type=ContentType.objects.get_for_model(LettingPage))
-            .exclude(object_id=str(self.pk))
-            .filter(in_play, content__address=address_id)
-            .first()
+            LettingPage.revisions_in_play().exclude(object_id=str(self.pk)).filter(content__address=address_id).first()
         )
         return LettingPage.objects.filter(pk=revision.object_id).first() if revision else None
 

@@ -8,9 +8,6 @@ which letting uses it; ``lettings/admin.py`` does the same in the Django admin.
 """
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -19,69 +16,11 @@ from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.images import get_image_model
 from wagtail.images.views.images import DeleteView as ImageDeleteView
 from wagtail.images.views.multiple import DeleteView as ImageMultipleDeleteView
-from wagtail.models import Revision
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Address, LettingPage, LettingPageGalleryImage
-
-# How a letting uses an address or an image: its page, its latest revision, or a scheduled revision.
-IN_PAGE, IN_LATEST_REVISION, IN_SCHEDULED_REVISION = "page", "latest revision", "scheduled revision"
-
-
-def _revisions_in_play():
-    """Return the letting revisions that can still become a page: each letting's latest, and scheduled ones."""
-    letting_type = ContentType.objects.get_for_model(LettingPage)
-    latest = LettingPage.objects.filter(latest_revision__isnull=False).values("latest_revision")
-    return Revision.objects.filter(content_type=letting_type).filter(
-        Q(pk__in=latest) | Q(approved_go_live_at__isnull=False)
-    )
-
-
-def _uses(page_ids: list[int], revisions: list[tuple[str, object]]) -> list[tuple[LettingPage, str]]:
-    """Return ``(letting, how)`` pairs, one per letting, from the page ids and ``(object_id, go_live_at)`` rows."""
-    how_by_page = dict.fromkeys(page_ids, IN_PAGE)
-    for object_id, go_live_at in revisions:
-        how = IN_LATEST_REVISION if go_live_at is None else IN_SCHEDULED_REVISION
-        # The page itself outranks a revision; the latest revision outranks a scheduled one.
-        if how_by_page.get(int(object_id)) in (None, IN_SCHEDULED_REVISION):
-            how_by_page[int(object_id)] = how
-    lettings = LettingPage.objects.filter(pk__in=how_by_page).order_by("title")
-    return [(letting, how_by_page[letting.pk]) for letting in lettings]
-
-
-def address_uses(address: Address) -> list[tuple[LettingPage, str]]:
-    """Return each letting whose page, latest revision or scheduled revision names ``address``, and how."""
-    page_ids = list(LettingPage.objects.filter(address=address).values_list("pk", flat=True))
-    revisions = _revisions_in_play().filter(content__address=address.pk)
-    return _uses(page_ids, list(revisions.values_list("object_id", "approved_go_live_at")))
-
-
-def image_uses(image) -> list[tuple[LettingPage, str]]:
-    """Return each letting whose photo gallery (in its page, latest or scheduled revision) holds ``image``."""
-    page_ids = list(LettingPageGalleryImage.objects.filter(image=image).values_list("page_id", flat=True))
-    revisions = _revisions_in_play()
-    if connection.features.supports_json_field_contains:
-        rows = revisions.filter(content__gallery_images__contains=[{"image": image.pk}])
-        matches = list(rows.values_list("object_id", "approved_go_live_at"))
-    else:  # SQLite cannot look inside a JSON list: read the galleries (local and test databases only).
-        rows = revisions.values_list("object_id", "approved_go_live_at", "content")
-        matches = [
-            (object_id, go_live_at)
-            for object_id, go_live_at, content in rows.iterator()
-            if any(item.get("image") == image.pk for item in content.get("gallery_images") or ())
-        ]
-    return _uses(page_ids, matches)
-
-
-def where(letting: LettingPage, how: str) -> str:
-    """Describe where a letting uses something: its page, its latest draft or a scheduled revision."""
-    if how == IN_PAGE:
-        return f"the letting “{letting.title}”"
-    if how == IN_LATEST_REVISION:
-        return f"the latest draft of the letting “{letting.title}”"
-    return f"a revision of the letting “{letting.title}” scheduled for publishing"
-
+from .models import Address
+from .usage import IN_LATEST_REVISION, IN_PAGE, IN_SCHEDULED_REVISION, address_uses, image_uses, where
 
 ADDRESS_HINTS = {
     IN_PAGE: "Give that letting another address, or delete the letting, before deleting this address.",

@@ -65,10 +65,6 @@ class CircuitBreaker:
         """Tell whether a call may go to Redis now (closed, or open long enough that a probe is due)."""
         return time.monotonic() >= self.open_until
 
-    def is_open(self) -> bool:
-        """Tell whether calls are being refused at the moment."""
-        return not self.allows_call()
-
     def record_failure(self, error: BaseException) -> None:
         """Open the circuit after a connection failure; log when it opens."""
         with self._lock:

@@ -7,7 +7,6 @@ network does: connections are still accepted, but nothing sent arrives and nothi
 
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -15,28 +14,6 @@ import time
 import redis
 
 from site_cms.tests.servers import TcpProxy, free_port
-
-
-class BlackHoleProxy(TcpProxy):
-    """The tests' TCP proxy; while ``hung``, it keeps connections open but drops every byte both ways."""
-
-    def __init__(self, upstream_port: int):
-        """Forward 127.0.0.1:``upstream_port`` from a free port, from now on."""
-        super().__init__(("127.0.0.1", upstream_port))
-        self.hung = False
-        self.start()
-
-    def _pump(self, source: socket.socket, target: socket.socket) -> None:
-        """Copy bytes one way until either side closes, dropping them while the proxy is hung."""
-        try:
-            while chunk := source.recv(65536):
-                if not self.hung:
-                    target.sendall(chunk)
-        except OSError:
-            pass
-        finally:
-            for sock in (source, target):
-                self._close(sock)
 
 
 class RedisServer:
@@ -47,7 +24,7 @@ class RedisServer:
         self.port = free_port()
         self.folder = tempfile.mkdtemp(prefix="oc-test-redis-")
         self.process: subprocess.Popen | None = None
-        self.proxy = BlackHoleProxy(self.port)
+        self.proxy = TcpProxy(("127.0.0.1", self.port)).start()
 
     @property
     def url(self) -> str:
@@ -94,11 +71,11 @@ class RedisServer:
 
     def hang(self) -> None:
         """Make the server unreachable but not refused: connections open, commands vanish, no answer comes."""
-        self.proxy.hung = True
+        self.proxy.hang()
 
     def resume(self) -> None:
         """Let the server answer again, with every key it held (commands sent meanwhile were lost)."""
-        self.proxy.hung = False
+        self.proxy.resume()
 
     def fill(self, policy: str = "noeviction") -> int:
         """Cap the memory just above what is used, under ``policy``, and write until it is full; return keys.

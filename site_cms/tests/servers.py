@@ -220,7 +220,11 @@ def s3_env(endpoint: str, bucket: str) -> dict[str, str]:
 
 
 class TcpProxy:
-    """Forwards 127.0.0.1:port to an upstream address; ``cut()`` drops and refuses connections until ``restore()``."""
+    """Forwards 127.0.0.1:port to an upstream address.
+
+    ``cut()`` drops and refuses connections until ``restore()``; ``hang()`` keeps them open but drops
+    every byte both ways (a peer that accepts and never answers) until ``resume()``.
+    """
 
     def __init__(self, upstream: tuple[str, int]):
         """Listen on a free port; nothing is forwarded until :meth:`start`."""
@@ -228,6 +232,7 @@ class TcpProxy:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.is_cut = False
+        self.is_hung = False
         self.open_sockets: set[socket.socket] = set()
         self.lock = threading.Lock()
 
@@ -257,10 +262,11 @@ class TcpProxy:
                 threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
 
     def _pump(self, source: socket.socket, target: socket.socket) -> None:
-        """Copy bytes one way until either side closes."""
+        """Copy bytes one way until either side closes; while hung, what arrives is dropped."""
         try:
             while chunk := source.recv(65536):
-                target.sendall(chunk)
+                if not self.is_hung:
+                    target.sendall(chunk)
         except OSError:
             pass
         finally:
@@ -286,6 +292,14 @@ class TcpProxy:
     def restore(self) -> None:
         """Forward new connections again."""
         self.is_cut = False
+
+    def hang(self) -> None:
+        """Keep connections open but let nothing through, either way."""
+        self.is_hung = True
+
+    def resume(self) -> None:
+        """Let bytes through again (those sent while hung are lost)."""
+        self.is_hung = False
 
     def close(self) -> None:
         """Stop listening and drop everything."""

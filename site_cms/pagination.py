@@ -96,7 +96,9 @@ def keyset_page(
     # Forward from the row after which the page starts, or backward from the row it ends before.
     forward = after is not None
     cursor = after if forward else before
-    pivot = Subquery(queryset.model._base_manager.filter(pk=cursor).values(order_field)[:1])
+    # The cursor's row is looked up in the listed rows themselves: a cursor naming a row the listing
+    # does not show (unpublished, restricted, filtered out) gives an empty page, never its position.
+    pivot = Subquery(queryset.order_by().filter(pk=cursor).values(order_field)[:1])
     bound, past_cursor, order = (
         ("gte", "lte", (order_field, "pk")) if forward else ("lte", "gte", (f"-{order_field}", "-pk"))
     )

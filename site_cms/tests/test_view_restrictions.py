@@ -125,3 +125,18 @@ def test_removing_the_restriction_brings_the_letting_back(client, lettings):
     restriction.delete()
     assert SECRET_TITLE in client.get("/lettings/").text
     assert SECRET_TITLE in client.get("/search/?q=Zanzibar").text
+
+
+@pytest.mark.parametrize("hidden", ["restricted", "draft"])
+@pytest.mark.parametrize("path", ["/lettings/?after={}", "/lettings/?before={}", "/search/?q=house&lettings_after={}"])
+def test_a_cursor_naming_a_hidden_letting_tells_nothing_of_where_it_sorts(client, lettings_index, hidden, path):
+    make_letting(lettings_index, title="Alpha House")
+    secret = make_letting(lettings_index, title="Middle House", publish=hidden != "draft")
+    make_letting(lettings_index, title="Omega House")
+    if hidden == "restricted":
+        restrict(secret, PageViewRestriction.LOGIN)
+    response = client.get(path.format(secret.pk))
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    shown = [title.get_text(strip=True) for title in soup.select(".card__title, .search-results h3")]
+    assert shown == []  # which lettings sort before or after it would give its title away

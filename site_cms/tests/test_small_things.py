@@ -112,3 +112,10 @@ def test_a_login_with_an_unsafe_next_lands_in_the_admin(client, superuser):
     response = client.post("/admin/login/?next=https://evil.example/", {"username": "cto", "password": "pass-word-1"})
     assert response.status_code == 302
     assert response["Location"] == "/cms/"
+
+
+@pytest.mark.parametrize(
+    "path", ["/sitemap-pages.xml?p=999", "/sitemap-pages.xml?p=abc", "/sitemap-profiles.xml?p=0", "/sitemap-nope.xml"]
+)
+def test_made_up_sitemap_pages_are_not_found(client, content, path):
+    assert client.get(path).status_code == 404

@@ -7,7 +7,7 @@ from django.core.cache import caches
 from home.models import HomePage
 from lettings.models import LettingIndexPage
 from profiles.models import ProfileIndexPage
-from profiles.tests.factories import make_user
+from testing.factories import make_user
 
 
 @pytest.fixture(autouse=True)

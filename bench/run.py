@@ -20,7 +20,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -28,9 +27,9 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
-from site_cms.tests.servers import (  # noqa: E402
+from testing.servers import (  # noqa: E402
+    build_site,
     fresh_postgres_database,
-    manage,
     production_env,
     rss_mib,
     running_server,
@@ -138,15 +137,6 @@ def measure_memory(server, targets: dict[str, str]) -> dict:
         "max_growth_percent": max(growth),
         "same_workers": set(at_5000) == set(at_10000),
     }
-
-
-def build_site(env: dict[str, str], lettings: int) -> float:
-    """Collect static files, migrate and seed ``lettings`` lettings in ``env``'s database; return seconds seeding."""
-    manage("collectstatic", "--noinput", env=env)
-    manage("migrate", "--noinput", env=env)
-    started = time.monotonic()
-    subprocess.run([sys.executable, "bench/seed.py", str(lettings)], cwd=PROJECT_DIR, env=env, check=True)
-    return time.monotonic() - started
 
 
 def measure(size: int, args) -> tuple[list[dict], dict]:

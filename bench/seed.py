@@ -26,10 +26,10 @@ from wagtail.images import get_image_model  # noqa: E402
 from wagtail.images.tests.utils import get_test_image_file  # noqa: E402
 from wagtail.models import Page  # noqa: E402
 
+from core.migration_helpers import path_step  # noqa: E402
 from lettings.models import Address, LettingIndexPage, LettingPage, LettingPageGalleryImage  # noqa: E402
 from lettings.us_states import US_STATES  # noqa: E402
 from profiles.models import Profile  # noqa: E402
-from site_cms.migration_helpers import _path_step  # noqa: E402
 
 BATCH = 5000
 CITIES = ["Brunswick", "Willoughby", "Newport News", "Marquette", "Aliquippa", "East Meadow", "Savannah", "Salem"]
@@ -64,7 +64,7 @@ def seed(total: int) -> None:
                     draft_title=f"Bench Letting {n:06d}",
                     slug=f"bench-letting-{n:06d}",
                     content_type=content_type,
-                    path=index.path + _path_step(n + 1),
+                    path=index.path + path_step(n + 1),
                     depth=index.depth + 1,
                     numchild=0,
                     url_path=f"{index.url_path}bench-letting-{n:06d}/",

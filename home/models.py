@@ -4,7 +4,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from site_cms.main_pages import MainPageMixin
+from core.main_pages import MainPageMixin
 
 
 class HomePage(MainPageMixin, Page):

@@ -1,4 +1,4 @@
-"""App configuration of the lettings app."""
+"""App configuration of the lettings app: names the records whose edits clear the page cache."""
 
 from django.apps import AppConfig
 
@@ -9,3 +9,14 @@ class LettingsConfig(AppConfig):
     name = "lettings"
     verbose_name = "Lettings"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        """Clear the page cache when an address or an image changes: letting pages and cards show them."""
+        from wagtail.images import get_image_model
+
+        from pagecache.signals import clear_when_changed
+
+        from .models import Address
+
+        clear_when_changed(Address)
+        clear_when_changed(get_image_model())

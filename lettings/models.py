@@ -22,10 +22,10 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, Revision
 from wagtail.search import index
 
+from core.main_pages import MainPageMixin
+from core.pagination import keyset_page
 from pagecache.cache import declare_query, declare_uncacheable
 from pagecache.fragments import cached_fragments
-from site_cms.main_pages import MainPageMixin
-from site_cms.pagination import keyset_page
 
 from .forms import LettingFilterForm
 from .us_states import US_STATES

@@ -1,7 +1,9 @@
-"""What clears the page cache: page events, view restriction changes, snippet edits.
+"""What clears the page cache: page events, view restriction changes, and edits of records that pages show.
 
 Publishing, unpublishing, moving or deleting a page; adding, changing or removing a view
-restriction (who may see a page); editing a record that pages show (address, profile, user, image, site).
+restriction (who may see a page); editing the site record (which gives pages their URLs). Records
+that pages show (an address, a profile, an image) belong to the apps: each app names its own in its
+``AppConfig.ready`` with :func:`clear_when_changed`, so a new content type never edits this module.
 
 The clearing runs when the database transaction commits, so that no request can read the new
 generation and still see the old rows.
@@ -9,15 +11,10 @@ generation and still see the old rows.
 
 from functools import partial
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
-
-from lettings.models import Address
-from profiles.models import Profile
 
 from . import cache
 
@@ -33,11 +30,14 @@ def clear_for_deleted_page(sender, instance, **kwargs) -> None:
         clear_on_commit(f"page {instance.pk} deleted")
 
 
-def clear_for_saved_snippet(sender, instance, **kwargs) -> None:
-    """Clear the page cache when a record that pages show (address, profile, user, image, site) changes."""
+def clear_for_changed_record(sender, instance, ignored_fields=frozenset(), **kwargs) -> None:
+    """Clear the page cache when a record that pages show is saved or deleted.
+
+    A save that touched only ``ignored_fields`` (such as a user's ``last_login``) changes nothing a visitor sees.
+    """
     update_fields = kwargs.get("update_fields")
-    if update_fields and set(update_fields) <= {"last_login", "password"}:
-        return  # a login stamps the user; nothing a visitor sees changes
+    if update_fields and set(update_fields) <= ignored_fields:
+        return
     clear_on_commit(f"{sender._meta.label} {instance.pk} changed")
 
 
@@ -65,11 +65,19 @@ def connect() -> None:
         sender=PageViewRestriction.groups.through,
         dispatch_uid="pagecache-restriction-groups",
     )
-    # The user gives a profile its name; the image gives photos their files; the site gives URLs.
-    for model in (Address, Profile, get_user_model(), get_image_model(), Site):
-        uid = f"pagecache-{model._meta.label_lower}"
-        post_save.connect(clear_for_saved_snippet, sender=model, dispatch_uid=f"{uid}-saved")
-        post_delete.connect(clear_for_saved_snippet, sender=model, dispatch_uid=f"{uid}-deleted")
+    clear_when_changed(Site)  # the site record gives every page its URL
+
+
+def clear_when_changed(model, *, ignored_fields: frozenset[str] = frozenset()) -> None:
+    """Clear the page cache whenever a ``model`` record is saved or deleted: for records that pages show.
+
+    Called by each app's ``AppConfig.ready`` for its own models; connecting a model twice is harmless.
+    A save of ``ignored_fields`` only (``save(update_fields=...)``) leaves the cache alone.
+    """
+    receiver = partial(clear_for_changed_record, ignored_fields=frozenset(ignored_fields))
+    uid = f"pagecache-{model._meta.label_lower}"
+    post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}-saved")
+    post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}-deleted")
 
 
 def _page_event(event: str):

@@ -10,9 +10,9 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from core.main_pages import MainPageMixin
+from core.pagination import keyset_page
 from pagecache.cache import declare_query
-from site_cms.main_pages import MainPageMixin
-from site_cms.pagination import keyset_page
 
 logger = logging.getLogger(__name__)
 

@@ -18,11 +18,11 @@ from urllib.parse import urlencode
 from django.db.models import Q
 from django.template.response import TemplateResponse
 
+from core.pagination import keyset_page
 from lettings.models import LettingPage
 from pagecache.cache import declare_query
 from pagecache.middleware import cacheable
 from profiles.models import Profile, ProfileIndexPage
-from site_cms.pagination import keyset_page
 
 logger = logging.getLogger(__name__)
 

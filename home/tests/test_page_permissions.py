@@ -18,7 +18,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text
 
 from home.groups import DELETE_LETTINGS, EDITORS, MODERATORS
 from lettings.models import LettingPage
-from lettings.tests.factories import make_letting
+from testing.factories import make_letting
 
 pytestmark = pytest.mark.django_db
 

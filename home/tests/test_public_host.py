@@ -17,7 +17,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from wagtail.models import Site
 
-from profiles.tests.factories import make_profile
+from testing.factories import make_profile
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from site_cms.migration_helpers import add_child_page, remove_page
+from core.migration_helpers import add_child_page, remove_page
 
 
 def create_lettings_index(apps, schema_editor):

@@ -14,9 +14,8 @@ from wagtail.images import get_image_model
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from lettings.models import Address, LettingPage, LettingPageGalleryImage
-
-from .factories import make_address, make_image, make_letting
-from .test_wagtail_admin import letting_form
+from testing.factories import make_address, make_image, make_letting
+from testing.forms import letting_form
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from lettings.models import Address, LettingPage
-
-from .factories import make_address, make_letting
+from testing.factories import make_address, make_letting
 
 pytestmark = pytest.mark.django_db
 

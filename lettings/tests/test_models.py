@@ -6,8 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from lettings.models import Address, LettingPage
-
-from .factories import make_address, make_letting
+from testing.factories import make_address, make_letting
 
 pytestmark = pytest.mark.django_db
 

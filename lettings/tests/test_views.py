@@ -5,8 +5,7 @@ from bs4 import BeautifulSoup
 from wagtail.test.utils import WagtailTestUtils
 
 from lettings.models import LettingIndexPage
-
-from .factories import make_address, make_letting
+from testing.factories import make_address, make_letting
 
 pytestmark = pytest.mark.django_db
 

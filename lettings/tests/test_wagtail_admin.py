@@ -4,28 +4,10 @@ import pytest
 from django.urls import reverse
 from wagtail.models import Workflow
 from wagtail.test.utils import WagtailPageTestCase
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from lettings.models import Address, LettingIndexPage, LettingPage
-
-from .factories import make_address, make_image, make_letting
-
-
-def letting_form(address: Address, title: str = "Lakeside Cabin", photos=(), **extra) -> dict:
-    """Return the POST data of the letting page form in the Wagtail admin."""
-    return nested_form_data(
-        {
-            "title": title,
-            "slug": extra.pop("slug", "lakeside-cabin"),
-            "address": address.pk,
-            "summary": "A cabin by the lake.",
-            "body": rich_text("<p>Quiet and <b>warm</b>.</p>"),
-            "gallery_images": inline_formset(
-                [{"image": image.pk, "alt_text": f"Photo {n}", "caption": ""} for n, image in enumerate(photos)]
-            ),
-            **extra,
-        }
-    )
+from testing.factories import make_address, make_image, make_letting
+from testing.forms import letting_form
 
 
 class TestLettingPagesInWagtail(WagtailPageTestCase):

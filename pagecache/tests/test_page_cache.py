@@ -7,11 +7,10 @@ from django.urls import reverse
 from wagtail.models import PageViewRestriction, Site
 
 from lettings.models import LettingPage
-from lettings.tests.factories import make_address, make_letting
-from lettings.tests.test_wagtail_admin import letting_form
 from pagecache import cache
 from profiles.models import Profile
-from profiles.tests.factories import make_profile
+from testing.factories import make_address, make_letting, make_profile
+from testing.forms import letting_form
 
 pytestmark = pytest.mark.django_db
 

@@ -14,11 +14,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from lettings.tests.factories import make_address, make_image, make_letting
 from pagecache import cache
 from pagecache.redis_client import breaker_for, server_name
-from pagecache.tests.redis_server import RedisServer
 from site_cms.settings import environment
+from testing.factories import make_address, make_image, make_letting
+from testing.redis_server import RedisServer
 
 pytestmark = pytest.mark.django_db
 

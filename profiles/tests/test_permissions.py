@@ -13,8 +13,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from profiles.models import Profile
-
-from .factories import make_profile, make_user
+from testing.factories import make_profile, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -254,7 +253,7 @@ def test_django_admin_staff_cannot_move_a_profile_to_another_account(client):
 
 @pytest.mark.parametrize("model", ["profiles/profile", "lettings/address"])
 def test_there_is_no_copy_view_that_saves_over_the_original(client, editor, model):
-    from lettings.tests.factories import make_address
+    from testing.factories import make_address
 
     target = make_profile("open", show_email=True) if model == "profiles/profile" else make_address()
     client.force_login(editor)

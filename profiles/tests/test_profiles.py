@@ -8,8 +8,7 @@ from wagtail.test.utils import WagtailPageTestCase
 from home.models import HomePage
 from lettings.models import LettingIndexPage
 from profiles.models import Profile, ProfileIndexPage
-
-from .factories import make_profile, make_user
+from testing.factories import make_profile, make_user
 
 pytestmark = pytest.mark.django_db
 

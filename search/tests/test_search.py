@@ -3,9 +3,8 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from lettings.tests.factories import make_address, make_letting
-from profiles.tests.factories import make_profile
 from search.views import MAX_TERMS, search_terms
+from testing.factories import make_address, make_letting, make_profile
 
 pytestmark = pytest.mark.django_db
 

@@ -11,6 +11,7 @@ IS_PRODUCTION = False
 
 INSTALLED_APPS = [
     "site_cms.apps.SiteConfig",
+    "core",
     "home",
     "lettings",
     "profiles",

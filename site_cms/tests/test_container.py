@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from .servers import PROJECT_DIR, VENV_BIN
+from testing.servers import PROJECT_DIR, VENV_BIN
 
 DOCKERFILE = (PROJECT_DIR / "Dockerfile").read_text()
 START = (PROJECT_DIR / "bin" / "start").read_text()

@@ -29,8 +29,7 @@ from django.utils.crypto import get_random_string
 from site_cms import observability, views
 from site_cms.observability import init_sentry, make_before_send, redact_text, scrub, scrub_query_string
 from site_cms.settings import environment
-
-from .servers import SentryReceiver
+from testing.servers import SentryReceiver
 
 logger = logging.getLogger("site_cms.tests.observability")
 SECRET_KEY = "sentry-test-" + secrets.token_urlsafe(50)

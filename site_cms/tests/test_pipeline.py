@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .servers import PROJECT_DIR
+from testing.servers import PROJECT_DIR
 
 CONFIG = yaml.safe_load((PROJECT_DIR / ".circleci" / "config.yml").read_text())
 WORKFLOW_JOB_KEYS = {"requires", "filters", "context", "name", "matrix", "type", "pre-steps", "post-steps"}

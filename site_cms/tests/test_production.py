@@ -24,8 +24,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
 from site_cms.settings import base as base_settings
-
-from .servers import (
+from testing.servers import (
     PROJECT_DIR,
     SentryReceiver,
     TcpProxy,
@@ -34,7 +33,7 @@ from .servers import (
     manage,
     production_env,
     project_env,
-    running_site,
+    running_server,
 )
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
@@ -221,13 +220,13 @@ def production(tmp_path_factory):
         manage("load_demo_data", "--force", env=env)
         manage("createsuperuser", "--noinput", "--username", SUPERUSER[0], "--email", SUPERUSER[1], env=env)
         log_path = work / "server.log"
-        base_url, started_in = stack.enter_context(running_site(["web"], env, log_path))
+        server = stack.enter_context(running_server(["web"], env, log_path))
         yield {
-            "url": base_url,
+            "url": server.base_url,
             "proxy": proxy,
             "sentry": sentry,
             "log": log_path,
-            "started_in": started_in,
+            "started_in": server.started_in,
             "release": release.stdout + release.stderr,
         }
 
@@ -372,7 +371,8 @@ def test_laptop_container_alone_serves_the_demo_site(tmp_path):
     )
     env["PORT"] = str(free_port())
     log_path = tmp_path / "container.log"
-    with running_site([], env, log_path, timeout=120) as (base, _started_in):
+    with running_server([], env, log_path, timeout=120) as server:
+        base = server.base_url
         home = requests.get(base + "/", timeout=10, allow_redirects=False)
         assert home.status_code == 200
         assert "Welcome to Holiday Homes" in home.text

@@ -4,8 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from lettings.tests.factories import make_address, make_image, make_letting
-from profiles.tests.factories import make_profile
+from testing.factories import make_address, make_image, make_letting, make_profile
 
 pytestmark = pytest.mark.django_db
 

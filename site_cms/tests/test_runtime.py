@@ -19,8 +19,7 @@ from wagtail.images.tests.utils import get_test_image_file
 from pagecache import cache as page_cache
 from site_cms.observability import init_sentry, make_before_send
 from site_cms.settings import environment
-
-from .servers import S3_CREDENTIALS, free_port, running_s3
+from testing.servers import S3_CREDENTIALS, free_port, running_s3
 
 STRONG_KEY = secrets.token_urlsafe(50)
 

@@ -1,6 +1,6 @@
 """Two web processes ("dynos") share PostgreSQL, Redis and S3: what one publishes, the other serves at once."""
 
-from bench.scale import check_shared_state, two_dynos
+from testing.dynos import check_shared_state, two_dynos
 
 
 def test_a_letting_and_photo_published_on_one_dyno_are_served_by_the_other(tmp_path):

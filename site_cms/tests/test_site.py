@@ -8,10 +8,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test import RequestFactory
 
-from lettings.tests.factories import make_letting
-from profiles.tests.factories import make_profile
+from profiles.sitemaps import ProfileSitemap
 from site_cms import views
-from site_cms.sitemaps import ProfileSitemap
+from testing.factories import make_letting, make_profile
 
 pytestmark = pytest.mark.django_db
 STRONG_KEY = secrets.token_urlsafe(50)

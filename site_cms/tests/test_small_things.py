@@ -5,9 +5,8 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles import finders
 
-from lettings.tests.factories import make_letting
 from profiles.models import ProfileIndexPage
-from profiles.tests.factories import make_profile
+from testing.factories import make_letting, make_profile
 
 pytestmark = pytest.mark.django_db
 

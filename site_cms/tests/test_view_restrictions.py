@@ -10,8 +10,7 @@ from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from wagtail.models import PageViewRestriction
 
-from lettings.tests.factories import make_address, make_letting
-from profiles.tests.factories import make_profile
+from testing.factories import make_address, make_letting, make_profile
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ import redis
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
-from ..servers import PROJECT_DIR, fresh_postgres_database, manage, production_env, running_site
+from testing.servers import PROJECT_DIR, fresh_postgres_database, manage, production_env, running_server
 
 # Debian's Chromium here; CI images without it set CHROMIUM_PATH=playwright to use Playwright's own build.
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -29,7 +29,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 EVIDENCE_DIR = PROJECT_DIR / "test-results" / "browser"
-AXE = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 
@@ -67,8 +66,8 @@ def site(tmp_path_factory):
         manage("load_demo_data", "--force", env=env)
         manage("shell", "-c", CREATE_ACCOUNTS, env=env)
         log_path = work / "server.log"
-        with running_site(["web"], env, log_path) as (base_url, _started_in):
-            yield {"url": base_url, "password": password, "env": env, "log": log_path}
+        with running_server(["web"], env, log_path) as server:
+            yield {"url": server.base_url, "password": password, "env": env, "log": log_path}
 
 
 @pytest.fixture(scope="session")
@@ -181,22 +180,3 @@ def second_page(browser, site, request):
 def any_page(browser, site, request):
     """Yield a page at phone size, then at desktop size."""
     yield from _open_page(browser, site, request, request.param)
-
-
-def _log_in(page, admin: str, submit: str, username: str, password: str) -> None:
-    """Fill and send the login form of the admin at ``/<admin>/``; wait for its dashboard."""
-    page.goto(f"/{admin}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click(submit)
-    page.wait_for_url(f"**/{admin}/")
-
-
-def log_in_to_wagtail(page, username: str, password: str) -> None:
-    """Log in through the Wagtail admin's login form."""
-    _log_in(page, "cms", "button[type=submit]", username, password)
-
-
-def log_in_to_django_admin(page, username: str, password: str) -> None:
-    """Log in through the Django admin's login form."""
-    _log_in(page, "admin", "input[type=submit]", username, password)

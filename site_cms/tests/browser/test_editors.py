@@ -7,7 +7,7 @@ import uuid
 from PIL import Image
 from playwright.sync_api import expect
 
-from .conftest import log_in_to_wagtail
+from testing.browser import log_in_to_wagtail
 
 
 def photo_file(tmp_path):

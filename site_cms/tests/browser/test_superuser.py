@@ -2,7 +2,7 @@
 
 import uuid
 
-from .conftest import log_in_to_django_admin
+from testing.browser import log_in_to_django_admin
 
 
 def test_superuser_crud_in_the_django_admin(page, second_page, site):

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from .conftest import AXE
+from testing.browser import AXE
 
 PUBLIC_PAGES = [
     "/",

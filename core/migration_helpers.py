@@ -4,7 +4,7 @@ PATH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 STEP_LENGTH = 4
 
 
-def _path_step(number: int) -> str:
+def path_step(number: int) -> str:
     """Encode a child position (1-based) as django-treebeard's four-character base-36 step."""
     digits = ""
     while number:
@@ -34,7 +34,7 @@ def add_child_page(apps, parent, app_label: str, model_name: str, *, title: str,
         draft_title=title,
         slug=slug,
         content_type=content_type,
-        path=parent.path + _path_step(position),
+        path=parent.path + path_step(position),
         depth=parent.depth + 1,
         numchild=0,
         url_path=f"{parent.url_path}{slug}/",

@@ -13,7 +13,7 @@ import time
 
 import redis
 
-from site_cms.tests.servers import TcpProxy, free_port
+from testing.servers import TcpProxy, free_port
 
 
 class RedisServer:

@@ -1,4 +1,7 @@
-"""Real local servers for the production tests: the start script, a cuttable TCP proxy, a Sentry receiver."""
+"""Real local servers for the tests and the benchmark: the start script, S3, a cuttable TCP proxy, a Sentry receiver.
+
+No pytest here: ``bench/`` uses these too, so a failure is an exception with a clear message.
+"""
 
 import contextlib
 import dataclasses
@@ -17,7 +20,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+PROJECT_DIR = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 
 
@@ -108,19 +111,22 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
+class ServiceUnavailableError(RuntimeError):
+    """A service the tests or the benchmark need (PostgreSQL) is not running; the message says where."""
+
+
 @contextlib.contextmanager
 def fresh_postgres_database(prefix: str):
     """Create an empty PostgreSQL database, yield its name, drop it afterwards.
 
-    Fails the test with a clear message when PostgreSQL is not running.
+    Raises :class:`ServiceUnavailableError`, with a clear message, when PostgreSQL is not running.
     """
     import psycopg
-    import pytest
 
     try:
         psycopg.connect(POSTGRES_ADMIN_URL, connect_timeout=3).close()
     except psycopg.OperationalError as error:
-        pytest.fail(f"This test needs PostgreSQL at {POSTGRES_ADMIN_URL}: {error}")
+        raise ServiceUnavailableError(f"PostgreSQL is needed at {POSTGRES_ADMIN_URL}: {error}") from error
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
@@ -132,15 +138,8 @@ def fresh_postgres_database(prefix: str):
 
 
 @contextlib.contextmanager
-def running_site(args: list[str], env: dict[str, str], log_path: Path, *, timeout: float = 60):
-    """Run ``bin/start`` with ``args``, wait until ``/healthz/live`` answers, yield (base URL, seconds to start)."""
-    with running_server(args, env, log_path, timeout=timeout) as server:
-        yield server.base_url, server.started_in
-
-
-@contextlib.contextmanager
 def running_server(args: list[str], env: dict[str, str], log_path: Path, *, timeout: float = 60):
-    """Run ``bin/start`` with ``args`` like :func:`running_site`; yield a :class:`RunningServer`."""
+    """Run ``bin/start`` with ``args``, wait until ``/healthz/live`` answers, yield a :class:`RunningServer`."""
     with log_path.open("w") as log:
         process = subprocess.Popen(["bin/start", *args], cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -371,3 +370,12 @@ class SentryReceiver:
         """Stop serving."""
         self.server.shutdown()
         self.server.server_close()
+
+
+def build_site(env: dict[str, str], lettings: int) -> float:
+    """Collect static files, migrate and seed ``lettings`` lettings in ``env``'s database; return seconds seeding."""
+    manage("collectstatic", "--noinput", env=env)
+    manage("migrate", "--noinput", env=env)
+    started = time.monotonic()
+    subprocess.run([sys.executable, "bench/seed.py", str(lettings)], cwd=PROJECT_DIR, env=env, check=True)
+    return time.monotonic() - started

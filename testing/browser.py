@@ -1,0 +1,24 @@
+"""What browser tests do as a person would: log in to either admin; where axe-core, the accessibility checker, is."""
+
+from testing.servers import PROJECT_DIR
+
+AXE = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _log_in(page, admin: str, submit: str, username: str, password: str) -> None:
+    """Fill and send the login form of the admin at ``/<admin>/``; wait for its dashboard."""
+    page.goto(f"/{admin}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click(submit)
+    page.wait_for_url(f"**/{admin}/")
+
+
+def log_in_to_wagtail(page, username: str, password: str) -> None:
+    """Log in through the Wagtail admin's login form."""
+    _log_in(page, "cms", "button[type=submit]", username, password)
+
+
+def log_in_to_django_admin(page, username: str, password: str) -> None:
+    """Log in through the Django admin's login form."""
+    _log_in(page, "admin", "input[type=submit]", username, password)

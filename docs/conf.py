@@ -23,6 +23,7 @@ extensions = [
     "sphinx.ext.graphviz",
     "sphinx.ext.viewcode",
     "model_diagram",
+    "layer_diagram",
 ]
 templates_path = []
 exclude_patterns = ["_build"]

@@ -17,7 +17,6 @@ from django import forms
 from django.contrib import admin
 from django.utils.text import capfirst, slugify
 from wagtail.images import get_image_model
-from wagtail.models import Page
 
 from .models import NUMERIC_SLUG_MESSAGE, Address, LettingIndexPage, LettingPage
 from .usage import IN_PAGE, address_uses, image_uses, where
@@ -93,7 +92,7 @@ class LettingAdminForm(forms.ModelForm):
         if slug:
             if slug.isdigit():
                 self.add_error("slug", NUMERIC_SLUG_MESSAGE)
-            elif not Page._slug_is_available(slug, index, self.instance if self.instance.pk else None):
+            elif not LettingPage.slug_is_free(slug, index, self.instance):
                 self.add_error("slug", f"The slug “{slug}” is already used by another letting.")
             else:
                 cleaned_data["slug"] = slug

@@ -14,15 +14,18 @@ from search import views as search_views
 from . import views
 from .sitemaps import SITEMAPS, sitemap_index
 
+DJANGO_ADMIN = settings.DJANGO_ADMIN_PATH_PREFIX.lstrip("/")
+WAGTAIL_ADMIN = settings.WAGTAIL_ADMIN_PATH_PREFIX.lstrip("/")
+
 admin.site.site_header = "Orange County Lettings administration"
 admin.site.site_title = "Orange County Lettings admin"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("healthz/live", views.liveness, name="liveness"),
-    path("admin/sentry-check/", views.sentry_check, name="sentry_check"),
-    path("admin/", admin.site.urls),
-    path("cms/", include(wagtailadmin_urls)),
+    path(DJANGO_ADMIN + "sentry-check/", views.sentry_check, name="sentry_check"),
+    path(DJANGO_ADMIN, admin.site.urls),
+    path(WAGTAIL_ADMIN, include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),
     path("sitemap.xml", sitemap_index, {"sitemap_url_name": "sitemap_section"}, name="sitemap"),

@@ -45,7 +45,13 @@ def liveness(request):
 def robots_txt(request):
     """Tell crawlers to stay out of both admins and where the sitemap is."""
     sitemap_url = public_root_url(request) + reverse("sitemap")
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /cms/", f"Sitemap: {sitemap_url}", ""]
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('admin:index')}",
+        f"Disallow: {reverse('wagtailadmin_home')}",
+        f"Sitemap: {sitemap_url}",
+        "",
+    ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 

@@ -99,6 +99,12 @@ def test_digit_only_title_gets_a_prefixed_slug(lettings_index):
     assert letting.slug == "letting-1984"
 
 
+def test_a_second_digit_only_title_gets_the_next_free_slug(lettings_index):
+    make_letting(lettings_index, title="1984")
+    assert make_letting(lettings_index, title="1984").slug == "letting-1984-2"
+    assert make_letting(lettings_index, title="1984").slug == "letting-1984-3"
+
+
 def test_card_image_is_the_first_photo(lettings_index):
     letting = make_letting(lettings_index, photos=2)
     assert letting.card_image.alt_text.endswith("view 0")

@@ -54,12 +54,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "site_cms.middleware.WagtailAdminScriptsMiddleware",
+    "site_cms.middleware.SiteCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
 ROOT_URLCONF = "site_cms.urls"
+# Where the two admins live: the URLs, the page cache, the CSP exception and robots.txt all read these.
+WAGTAIL_ADMIN_PATH_PREFIX = "/cms/"
+DJANGO_ADMIN_PATH_PREFIX = "/admin/"
 WSGI_APPLICATION = "site_cms.wsgi.application"
 
 TEMPLATES = [
@@ -141,7 +143,8 @@ CACHES = {
 PAGE_CACHE_ALIAS = "pages"
 # Paths that never lead to a cacheable page, so the page cache does not even look them up.
 PAGE_CACHE_SKIP_PREFIXES = (
-    "/healthz", "/cms/", "/admin/", "/documents/", "/static/", "/media/", "/robots.txt", "/sitemap", "/favicon.ico",
+    "/healthz", WAGTAIL_ADMIN_PATH_PREFIX, DJANGO_ADMIN_PATH_PREFIX, "/documents/", "/static/", "/media/",
+    "/robots.txt", "/sitemap", "/favicon.ico",
 )  # fmt: skip
 PAGE_CACHE_SECONDS = environment.page_cache_seconds(shared_cache=True)
 # Listing cards, reused by pages the page cache cannot serve (editors, new filters); 0 turns it off.
@@ -166,7 +169,6 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 # Wagtail's live preview shows the page in a same-origin frame, so SAMEORIGIN rather than DENY.
-WAGTAIL_ADMIN_PATH_PREFIX = "/cms/"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -56,3 +56,19 @@ def remove_page(apps, app_label: str, model_name: str, slug: str) -> None:
         parent = page_model.objects.get(path=parent_path)
         children = page_model.objects.filter(path__startswith=parent_path, depth=parent.depth + 1)
         page_model.objects.filter(pk=parent.pk).update(numchild=children.count())
+
+
+def set_show_in_menus(apps, app_label: str, model_name: str, value: bool) -> None:
+    """Set "show in menus" on every page of ``app_label.model_name``, in the live row and the latest revision.
+
+    The Wagtail editor opens a page from its latest revision: changing only the row would be undone
+    by the next publish.
+    """
+    model = apps.get_model(app_label, model_name)
+    revision_model = apps.get_model("wagtailcore", "Revision")
+    for page in model.objects.all():
+        model.objects.filter(pk=page.pk).update(show_in_menus=value)
+        if page.latest_revision_id is not None:
+            revision = revision_model.objects.get(pk=page.latest_revision_id)
+            revision.content = {**revision.content, "show_in_menus": value}
+            revision.save(update_fields=["content"])

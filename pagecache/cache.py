@@ -304,6 +304,44 @@ def site_id(request) -> int | None:
     return _site_memo.site_id(request, request_generation(request))
 
 
+class _GenerationMemo:
+    """Values derived from content (a site's main menu), computed once per generation and site in this process.
+
+    Like the site memo, it starts again with every new generation, so a value never outlives the
+    content it was computed from; while the generation is unknown (the cache failing or a change
+    pending), every request computes its own.
+    """
+
+    def __init__(self):
+        """Start empty, for no generation."""
+        self.generation = None
+        self.values: dict[tuple[str, int | None], object] = {}
+
+    def get(self, request, name: str, compute):
+        """Return the value ``name`` for the request's site, calling ``compute()`` if this generation has none."""
+        generation = request_generation(request)
+        if generation is None:
+            return compute()
+        if generation != self.generation:
+            self.generation, self.values = generation, {}
+        key = (name, site_id(request))
+        if key not in self.values:
+            self.values[key] = compute()
+        return self.values[key]
+
+
+_generation_memo = _GenerationMemo()
+
+
+def per_generation(request, name: str, compute):
+    """Return ``compute()`` for the request's site, computed once per content generation in this process.
+
+    For small values that every page shows and only a content change alters (the main menu): the
+    value must depend only on the site and on content whose change clears the page cache.
+    """
+    return _generation_memo.get(request, name, compute)
+
+
 def page_key(request, site: int | None, query: str) -> str | None:
     """Return the cache key of the page ``request`` asks for, or None when it has no canonical key.
 

@@ -98,13 +98,17 @@ class ProfileIndexPage(MainPageMixin, RoutablePageMixin, Page):
             logger.info("No profile for username %r", username)
             raise Http404("No profile has this username.")
         # The public address of the profile (the site record's host), for its canonical link.
-        canonical_url = self.get_full_url(request) + self.reverse_subpage("profile", args=[profile.user.username])
+        canonical_url = self.profile_url(profile, request, full=True)
         return self.render(
             request,
             template="profiles/profile_page.html",
             context_overrides={"profile": profile, "canonical_url": canonical_url},
         )
 
-    def profile_url(self, profile: Profile, request=None) -> str:
-        """Return the URL of a profile's page under this index."""
-        return self.get_url(request) + self.reverse_subpage("profile", args=[profile.user.username])
+    def profile_url(self, profile: Profile, request=None, *, full: bool = False) -> str:
+        """Return the URL of a profile's page under this index; ``full`` gives it with the site's public address.
+
+        The one place a profile's address is built: pages, search results and the sitemap use it.
+        """
+        base = self.get_full_url(request) if full else self.get_url(request)
+        return base + self.reverse_subpage("profile", args=[profile.user.username])

@@ -35,8 +35,7 @@ class ProfileSitemap(SectionSitemap):
         index = self._index()
         if index is None:
             return []
-        base = index.get_full_url(self.request)
         return [
-            {"item": profile, "location": base + index.reverse_subpage("profile", args=[profile.user.username])}
+            {"item": profile, "location": index.profile_url(profile, self.request, full=True)}
             for profile in self.paginator.page(page).object_list
         ]

@@ -1,0 +1,1 @@
+"""Template tags of the home app: the site's main menu."""

@@ -1,13 +1,19 @@
 """Building the demo site from ``demo_data/demo_data.json``: the old site's records plus demo accounts.
 
+The old site's users, profiles, addresses and lettings go through the old-site importer
+(:class:`legacy.importer.LegacyImport`, reading the file through :class:`legacy.json_source.JsonSource`),
+so they follow the same rules as an import of the old database. This module adds only what is the demo's
+own: the editor and moderator accounts, the demo passwords, each letting's summary, body and photo, the
+pages' introductions, the groups, and the report.
+
 Kept apart from the command so that tests and other commands can call it. Every step looks for
 what exists first, so a second run creates nothing and changes nothing.
 
 Editors change the site between runs, so a later run only restores what is missing and changes
-no record that exists: a deleted letting comes back on its old address when that address is still
-free, and is left out, with a note saying why, when another letting holds that address now; a
-letting whose slug another page took comes back under the next free slug, with a note. A deleted
-user, profile, address or group comes back too. Everything happens in one transaction.
+no record that exists (the importer's RESTORE mode): a deleted letting comes back on its old address
+when that address is still free, and is left out, with a note saying why, when another letting holds
+that address now; a letting whose slug another page took comes back under the next free slug, with a
+note. A deleted user, profile, address or group comes back too. Everything happens in one transaction.
 """
 
 import io
@@ -15,23 +21,23 @@ import json
 import logging
 import secrets
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
 from django.db import transaction
-from django.utils.dateparse import parse_datetime
+from django.utils.html import escape
 from django.utils.text import slugify
-from django.utils.timezone import is_naive, make_aware
 from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.images import get_image_model
 
-from lettings.models import Address, LettingIndexPage, LettingPage, LettingPageGalleryImage
-from profiles.models import Profile, ProfileIndexPage
+from legacy.importer import ImportPlan, Kind, LegacyImport, Mode, Status, Step
+from legacy.json_source import JsonSource
+from lettings.models import LettingIndexPage, LettingPage, LettingPageGalleryImage
+from profiles.models import ProfileIndexPage
 
 from .groups import EDITORS, MODERATORS, grant_group_permissions
 from .models import HomePage
@@ -51,6 +57,15 @@ INTROS = {
     "profiles": "<p>The people who stay with us, and the cities they love.</p>",
 }
 PHOTO_COLOURS = ("#c2410c", "#0f766e", "#1d4ed8", "#7c3aed", "#b45309", "#be123c")
+
+
+class DemoDataError(Exception):
+    """The demo data breaks the site's rules, or the site lacks its pages: nothing was written."""
+
+    def __init__(self, problems: list[str]):
+        """Keep every problem the importer's planning found."""
+        super().__init__("; ".join(problems))
+        self.problems = problems
 
 
 @dataclass
@@ -79,14 +94,6 @@ def read_demo_data(path: Path = DEMO_DATA_FILE) -> dict:
     """Read and return the demo data file."""
     with path.open(encoding="utf-8") as data_file:
         return json.load(data_file)
-
-
-def _aware(value: str | None):
-    """Parse a stored timestamp as UTC."""
-    if not value:
-        return None
-    moment = parse_datetime(value)
-    return make_aware(moment) if is_naive(moment) else moment
 
 
 def _demo_photo(title: str, colour: str) -> ImageFile:
@@ -118,117 +125,77 @@ class DemoDataLoader:
 
     @transaction.atomic
     def load(self) -> DemoReport:
-        """Create whatever is missing, all in one transaction, and return the report."""
-        index = LettingIndexPage.objects.first()
-        if index is None:
-            raise ValidationError("The site has no lettings index page: run 'manage.py migrate' first.")
-        users = self._load_users()
-        self._load_profiles(users)
-        self._load_lettings(index)
+        """Create whatever is missing, all in one transaction, and return the report.
+
+        Raise :class:`DemoDataError` if a record breaks the site's rules, or
+        :class:`legacy.source.LegacySourceError` if the file lacks a list or a key; nothing is written then.
+        """
+        importer = LegacyImport(
+            JsonSource(self.data, name="The demo data"), mode=Mode.RESTORE, on_new_letting=self._furnish_letting
+        )
+        plan = importer.plan()
+        if plan.problems:
+            raise DemoDataError(plan.problems)
+        self._report_plan(plan)
+        importer.apply(plan)
+        self._give_logins(plan)
         self._load_staff()
-        self._load_intros(index)
+        self._load_intros(importer.index)
         return self.report
 
-    def _load_users(self) -> dict:
-        """Create the old site's users with their stored password hashes."""
-        user_model = get_user_model()
-        users = {}
-        for record in self.data["users"]:
-            username = record["username"]
-            user = user_model.objects.filter(username=username).first()
-            if user is None:
-                user = user_model(
-                    username=username,
-                    first_name=record["first_name"],
-                    last_name=record["last_name"],
-                    email=record["email"],
-                    password=record["password"],
-                    is_active=record["is_active"],
-                    is_staff=record["is_staff"],
-                    is_superuser=record["is_superuser"],
-                    date_joined=_aware(record["date_joined"]),
-                    last_login=_aware(record["last_login"]),
-                )
-                login_password = self._password(username) if username in DEMO_PASSWORDS else None
-                if login_password and self.random_passwords:
-                    user.set_password(login_password)
-                user.full_clean()
-                user.save()
-                self.report.count("users")
-                logger.info("Demo data: created user %s", username)
-                if login_password:
-                    role = "superuser" if user.is_superuser else "user"
-                    self.report.logins.append((username, login_password, role))
-            users[username] = user
-        return users
-
-    def _load_profiles(self, users: dict) -> None:
-        """Create the old site's profiles for their users."""
-        for record in self.data["profiles"]:
-            user = users[record["username"]]
-            if not Profile.objects.filter(user=user).exists():
-                profile = Profile(user=user, favorite_city=record["favorite_city"])
-                profile.full_clean()
-                profile.save()
-                self.report.count("profiles")
-
-    def _load_lettings(self, index: LettingIndexPage) -> None:
-        """Create each missing letting's published page (and its address if missing), with a demo photo."""
-        for position, record in enumerate(self.data["lettings"]):
-            if LettingPage.objects.filter(legacy_id=record["legacy_id"]).exists():
+    def _report_plan(self, plan: ImportPlan) -> None:
+        """Count what the import creates, and note each letting it leaves out or restores under another slug."""
+        for step in plan.writes:
+            self.report.count(step.kind)
+        for step in plan.steps:
+            if step.kind is not Kind.LETTINGS:
                 continue
-            address = self._address_for(record)
-            if address is None:
-                continue
-            letting = LettingPage(
-                title=record["title"],
-                address=address,
-                summary=record["summary"],
-                body=(
-                    f"<p>{record['title']} comes from our original catalogue. "
-                    "Get in touch to check that it is free on the dates you want.</p>"
-                ),
-                legacy_id=record["legacy_id"],
-                live=False,
-            )
-            index.add_child(instance=letting)
-            wanted_slug = slugify(letting.title, allow_unicode=getattr(settings, "WAGTAIL_ALLOW_UNICODE_SLUGS", True))
-            if letting.slug != wanted_slug:
+            title, old_id = step.values["title"], step.legacy_id
+            if step.status is Status.SKIPPED:
+                holder = step.holder
                 self.report.note(
-                    f"Letting {letting.title!r} (old id {letting.legacy_id}) restored with the slug {letting.slug}: "
-                    f"another page holds {wanted_slug}."
+                    f"Letting {title!r} (old id {old_id}) not restored: its address "
+                    f"(old id {step.values['address_legacy_id']}) now belongs to the letting {holder.title!r} "
+                    f"(page {holder.pk}). Give that letting another address, or delete it, and run this command "
+                    "again to restore it."
                 )
-            if self.with_photos:
-                self._add_photo(letting, PHOTO_COLOURS[position % len(PHOTO_COLOURS)])
-            letting.save_revision(log_action=True).publish()
-            self.report.count("lettings")
-            logger.info("Demo data: published letting %r (old id %s)", letting.title, letting.legacy_id)
+            elif step.status is Status.CREATED and step.slug != step.wanted_slug:
+                self.report.note(
+                    f"Letting {title!r} (old id {old_id}) restored with the slug {step.slug}: "
+                    f"another page holds {step.wanted_slug}."
+                )
 
-    def _address_for(self, record: dict) -> Address | None:
-        """Return the address a missing letting gets, or None (with a note) when another letting holds it.
+    def _give_logins(self, plan: ImportPlan) -> None:
+        """List the login of each old-site account the demo documents (admin) that this run created.
 
-        A deleted letting leaves its address, with the address's old id, behind: the letting gets it back
-        unless an editor has since given it to another letting, which is then left alone.
+        Its stored hash is of the demo password; in production it gets a random password instead.
         """
-        fields = record["address"]
-        legacy_id = fields.get("legacy_id")
-        address = Address.objects.filter(legacy_id=legacy_id).first() if legacy_id is not None else None
-        if address is None:
-            address = Address(**fields)
-            address.full_clean()
-            address.save()
-            self.report.count("addresses")
-            return address
-        holder = LettingPage.objects.filter(address=address).first()
-        if holder is not None:
-            self.report.note(
-                f"Letting {record['title']!r} (old id {record['legacy_id']}) not restored: its address "
-                f"(old id {legacy_id}) now belongs to the letting {holder.title!r} (page {holder.pk}). "
-                "Give that letting another address, or delete it, and run this command again to restore it."
-            )
-            return None
-        logger.info("Demo data: letting %r gets back its address %s", record["title"], address)
-        return address
+        for step in plan.writes:
+            if step.kind is not Kind.USERS or step.label not in DEMO_PASSWORDS:
+                continue
+            user = step.target
+            password = self._password(user.username)
+            if self.random_passwords:
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            self.report.logins.append((user.username, password, "superuser" if user.is_superuser else "user"))
+
+    @cached_property
+    def _letting_records(self) -> dict[int, tuple[int, dict]]:
+        """Return each letting's place in the file and its record, by old id (read once the import checked them)."""
+        return {record["legacy_id"]: (place, record) for place, record in enumerate(self.data["lettings"])}
+
+    def _furnish_letting(self, letting: LettingPage, step: Step) -> None:
+        """Give a letting the import creates the demo's summary, body and photo, before its first publication."""
+        place, record = self._letting_records[step.legacy_id]
+        letting.summary = record.get("summary", "")
+        letting.body = (
+            f"<p>{escape(letting.title)} comes from our original catalogue. "
+            "Get in touch to check that it is free on the dates you want.</p>"
+        )
+        if self.with_photos:
+            self._add_photo(letting, PHOTO_COLOURS[place % len(PHOTO_COLOURS)])
+        logger.info("Demo data: publishing letting %r (old id %s)", letting.title, letting.legacy_id)
 
     def _add_photo(self, letting: LettingPage, colour: str) -> None:
         """Give a letting one generated photo in its gallery."""

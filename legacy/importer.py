@@ -1,10 +1,15 @@
-"""Bringing an old-site database into the Wagtail site: validate everything, then write in one transaction.
+"""Bringing the old site's records into the Wagtail site: validate everything, then write in one transaction.
+
+The records come from a source: :class:`~legacy.source.LegacySource` reads the old site's SQLite file, and
+:class:`~legacy.json_source.JsonSource` the same records kept as JSON (the demo data). Both go through the
+same rules here, whatever they come from.
 
 The import runs in two phases. :meth:`LegacyImport.plan` reads every row, checks it against the new
 site's rules and compares it with what the site already holds; it writes nothing. Only when no row
 was rejected does :meth:`LegacyImport.apply` write the plan, inside one transaction, so a failure
 part-way leaves the database as it was. Records are matched by natural keys: users and profiles by
-username, addresses and lettings by their old-site id (``legacy_id``).
+username, addresses and lettings by their old-site id (``legacy_id``). The :class:`Mode` decides what
+happens to a record the site holds with other values, and to a letting whose address another page holds.
 
 Nothing in the old file is trusted. Every typed column is parsed strictly (:data:`COLUMN_TYPES`): a
 boolean is 0/1, true/false, t/f or yes/no in any case, a whole number is an integer, a timestamp is a
@@ -26,8 +31,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC
+from enum import StrEnum
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -40,12 +46,57 @@ from django.utils.timezone import is_naive, make_aware
 from lettings.models import Address, LettingIndexPage, LettingPage
 from profiles.models import Profile
 
-from .source import LegacySource, Undecodable
+from .source import Undecodable
 
 logger = logging.getLogger(__name__)
 
-KINDS = ("users", "profiles", "addresses", "lettings")
-STATUSES = ("created", "unchanged", "updated", "conflicting", "rejected")
+
+class Kind(StrEnum):
+    """The kinds of record an import handles, in the order it plans and writes them."""
+
+    USERS = "users"
+    PROFILES = "profiles"
+    ADDRESSES = "addresses"
+    LETTINGS = "lettings"
+
+
+class Status(StrEnum):
+    """What an import does with one source row."""
+
+    CREATED = "created"
+    UNCHANGED = "unchanged"
+    UPDATED = "updated"
+    CONFLICTING = "conflicting"  # the site holds other values and keeps them (UPDATE mode overwrites them)
+    REJECTED = "rejected"  # the row breaks a rule: the whole import is refused
+    SKIPPED = "skipped"  # RESTORE mode only: the letting's address now belongs to another page
+
+
+# The statuses whose steps :meth:`LegacyImport.apply` writes.
+WRITTEN = frozenset({Status.CREATED, Status.UPDATED})
+
+
+class Mode(StrEnum):
+    """How an import treats what the site already holds."""
+
+    # Create what is missing; report records that differ as conflicts and leave them alone.
+    REPORT = "report"
+    # As REPORT, but overwrite the records that differ.
+    UPDATE = "update"
+    # As REPORT, but a letting whose address the site's editors gave to another page is skipped instead of
+    # refusing the import: a run restores what was deleted and changes nothing that exists (the demo data).
+    RESTORE = "restore"
+
+
+class RecordSource(Protocol):
+    """What the importer reads the old site's records from (:class:`~legacy.source.LegacySource` or JSON)."""
+
+    layout: str  # a name for the source's shape, shown in the report
+    tables: dict[str, str]  # the source's name for each table kind (user, address, letting, profile), for messages
+
+    def rows(self, kind: str) -> list[dict]:
+        """Return every row of one table kind as dicts of the columns in ``legacy.source.COLUMNS``."""
+
+
 USER_FIELDS = (
     "first_name",
     "last_name",
@@ -115,8 +166,9 @@ def _whole_number(value, *, minimum: int | None = None, maximum: int | None = No
 
     Only an SQLite integer counts: an INTEGER column converts digits written as text on insertion, so
     text left in one is not a number (nor is a REAL, which SQLite keeps only when it has a fraction).
+    A JSON ``true`` or ``false`` is not one either, though Python counts ``bool`` as ``int``.
     """
-    if not isinstance(value, int):
+    if isinstance(value, bool) or not isinstance(value, int):
         raise BadValueError(value, "is not a whole number")
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         raise BadValueError(value, f"is not a whole number from {minimum} to {maximum}")
@@ -227,30 +279,38 @@ def _row_ids(rows: list[SourceRow]) -> str:
 
 @dataclass
 class Step:
-    """What the import does with one source row: its kind, status, target values and the record it touches."""
+    """What the import does with one source row: its kind, status, target values and the record it touches.
 
-    kind: str
+    ``user_step`` (a profile's) and ``address_step`` (a letting's) are the steps of the records it needs,
+    which come earlier in the plan. A new letting's ``slug`` is the one it gets, ``wanted_slug`` the one it
+    would get if no page held it; a skipped letting's ``holder`` is the page that holds its address.
+    """
+
+    kind: Kind
     label: str
-    status: str
+    status: Status
     values: dict[str, Any] = field(default_factory=dict)
     target: Any = None
     differences: list[str] = field(default_factory=list)
     legacy_id: int | None = None
     user_step: "Step | None" = None
+    address_step: "Step | None" = None
     slug: str | None = None
+    wanted_slug: str | None = None
+    holder: LettingPage | None = None
 
 
 @dataclass
 class ImportPlan:
-    """Every step of an import, and the problems that stop it."""
+    """Every step of an import, in the order they are written, and the problems that stop it."""
 
     layout: str
     steps: list[Step] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
-    def counts(self) -> dict[str, Counter]:
+    def counts(self) -> dict[Kind, Counter]:
         """Return, per kind, how many rows have each status."""
-        result = {kind: Counter() for kind in KINDS}
+        result = {kind: Counter() for kind in Kind}
         for step in self.steps:
             result[step.kind][step.status] += 1
         return result
@@ -258,18 +318,23 @@ class ImportPlan:
     @property
     def writes(self) -> list[Step]:
         """Return the steps that write something."""
-        return [step for step in self.steps if step.status in ("created", "updated")]
+        return [step for step in self.steps if step.status in WRITTEN]
 
     @property
     def conflicts(self) -> list[Step]:
         """Return the steps left alone because the site holds other values."""
-        return [step for step in self.steps if step.status == "conflicting"]
+        return [step for step in self.steps if step.status is Status.CONFLICTING]
+
+    @property
+    def skipped(self) -> list[Step]:
+        """Return the lettings left out because another page holds their address (RESTORE mode only)."""
+        return [step for step in self.steps if step.status is Status.SKIPPED]
 
 
 def _letting_slug(title: str, legacy_id: int, taken: set[str]) -> str:
     """Return the slug a new letting gets: the title's, ``letting-<old id>`` if it has none, free and never digits.
 
-    As Wagtail would (and LettingPage._get_autogenerated_slug), a slug of digits only gets ``letting-`` in
+    As the site does (``LettingPage.prefix_a_numeric_slug``, then Wagtail), a slug of digits only gets ``letting-`` in
     front and a taken slug a suffix (-2, -3...); unlike Wagtail, the slug is cut to fit the field, so a long
     or expanding title (some characters become several) cannot fail at write time.
     """
@@ -298,12 +363,24 @@ def _messages(error: ValidationError) -> str:
 
 
 class LegacyImport:
-    """Plans and applies the import of one old-site database; ``update`` overwrites conflicting records."""
+    """Plans and applies the import of one source of old-site records, in a given :class:`Mode`."""
 
-    def __init__(self, source: LegacySource, *, update: bool = False):
-        """Keep the source and the options."""
+    def __init__(
+        self,
+        source: RecordSource,
+        *,
+        mode: Mode = Mode.REPORT,
+        on_new_letting: Callable[[LettingPage, Step], None] | None = None,
+    ):
+        """Keep the source and the options.
+
+        ``on_new_letting`` is called with each new letting page and its step, once the page is in the tree
+        and before its first revision is saved and published: a caller can add what the old site did not
+        have (the demo adds a summary and a photo) to that first revision.
+        """
         self.source = source
-        self.update = update
+        self.mode = mode
+        self.on_new_letting = on_new_letting
         self.index = LettingIndexPage.objects.first()
 
     def plan(self) -> ImportPlan:
@@ -318,11 +395,11 @@ class LegacyImport:
         self._plan_lettings(plan, addresses)
         return plan
 
-    def _reject(self, plan: ImportPlan, kind: str, table_kind: str, row_label, rule: str) -> None:
+    def _reject(self, plan: ImportPlan, kind: Kind, table_kind: str, row_label, rule: str) -> None:
         """Record a row that breaks a rule of the new site."""
         table = self.source.tables[table_kind]
         plan.problems.append(f"{table} row id={row_label}: {rule}")
-        plan.steps.append(Step(kind, f"{table} #{row_label}", "rejected"))
+        plan.steps.append(Step(kind, f"{table} #{row_label}", Status.REJECTED))
 
     def _read(self, table_kind: str) -> list[SourceRow]:
         """Read every row of one kind, parse each column strictly, and flag bad values and duplicate ids."""
@@ -359,9 +436,9 @@ class LegacyImport:
             if current[name] != value
         ]
         if not step.differences:
-            step.status = "unchanged"
+            step.status = Status.UNCHANGED
         else:
-            step.status = "updated" if self.update else "conflicting"
+            step.status = Status.UPDATED if self.mode is Mode.UPDATE else Status.CONFLICTING
         return step
 
     def _plan_users(self, plan: ImportPlan) -> dict[int, Step]:
@@ -375,16 +452,16 @@ class LegacyImport:
         steps = {}
         for row in rows:
             if row.problems:
-                self._reject(plan, "users", "user", row.label, "; ".join(row.problems))
+                self._reject(plan, Kind.USERS, "user", row.label, "; ".join(row.problems))
                 continue
             values = {name: row.values[name] for name in USER_FIELDS}
             username = row.values["username"]
             try:
                 user_model(username=username, **values).full_clean(validate_unique=False)
             except ValidationError as error:
-                self._reject(plan, "users", "user", row.label, _messages(error))
+                self._reject(plan, Kind.USERS, "user", row.label, _messages(error))
                 continue
-            step = Step("users", username, "created", values)
+            step = Step(Kind.USERS, username, Status.CREATED, values)
             if username in existing:
                 step.target = existing[username]
                 self._compare(step, {name: getattr(step.target, name) for name in USER_FIELDS})
@@ -401,21 +478,21 @@ class LegacyImport:
         )
         for row in rows:
             if row.problems:
-                self._reject(plan, "profiles", "profile", row.label, "; ".join(row.problems))
+                self._reject(plan, Kind.PROFILES, "profile", row.label, "; ".join(row.problems))
                 continue
             user_step = users.get(row.values["user_id"])
             if user_step is None:
                 self._reject(
-                    plan, "profiles", "profile", row.label, f"user {row.values['user_id']} is missing or rejected"
+                    plan, Kind.PROFILES, "profile", row.label, f"user {row.values['user_id']} is missing or rejected"
                 )
                 continue
             values = {"favorite_city": row.values["favorite_city"]}
             try:
                 Profile(**values).full_clean(exclude=["user"], validate_unique=False)
             except ValidationError as error:
-                self._reject(plan, "profiles", "profile", row.label, _messages(error))
+                self._reject(plan, Kind.PROFILES, "profile", row.label, _messages(error))
                 continue
-            step = Step("profiles", user_step.label, "created", values, user_step=user_step)
+            step = Step(Kind.PROFILES, user_step.label, Status.CREATED, values, user_step=user_step)
             if user_step.label in existing:
                 step.target = existing[user_step.label]
                 self._compare(step, {"favorite_city": step.target.favorite_city})
@@ -427,17 +504,17 @@ class LegacyImport:
         steps = {}
         for row in self._read("address"):
             if row.problems:
-                self._reject(plan, "addresses", "address", row.label, "; ".join(row.problems))
+                self._reject(plan, Kind.ADDRESSES, "address", row.label, "; ".join(row.problems))
                 continue
             candidate = Address(**{name: row.values[name] for name in ADDRESS_FIELDS})
             try:
                 candidate.full_clean(validate_unique=False)
             except ValidationError as error:
-                self._reject(plan, "addresses", "address", row.label, _messages(error))
+                self._reject(plan, Kind.ADDRESSES, "address", row.label, _messages(error))
                 continue
             values = {name: getattr(candidate, name) for name in ADDRESS_FIELDS}
             legacy_id = row.values["id"]
-            step = Step("addresses", f"address #{legacy_id}", "created", values, legacy_id=legacy_id)
+            step = Step(Kind.ADDRESSES, f"address #{legacy_id}", Status.CREATED, values, legacy_id=legacy_id)
             if legacy_id in existing:
                 step.target = existing[legacy_id]
                 self._compare(step, {name: getattr(step.target, name) for name in ADDRESS_FIELDS})
@@ -449,7 +526,8 @@ class LegacyImport:
         """Check each old letting; it needs an importable address of its own and is matched by old id.
 
         A new letting's slug is decided here, free among the index's pages and the other new lettings, and
-        every letting that will be written is checked as it will be saved (``full_clean``).
+        every letting that will be written is checked as it will be saved (``full_clean``). A letting whose
+        address another page of the site holds is refused, or in RESTORE mode skipped.
         """
         existing = {page.legacy_id: page for page in LettingPage.objects.filter(legacy_id__isnull=False)}
         taken_slugs = set(self.index.get_children().values_list("slug", flat=True))
@@ -462,45 +540,57 @@ class LegacyImport:
         used_addresses = set()
         for row in self._read("letting"):
             if row.problems:
-                self._reject(plan, "lettings", "letting", row.label, "; ".join(row.problems))
+                self._reject(plan, Kind.LETTINGS, "letting", row.label, "; ".join(row.problems))
                 continue
             address_id = row.values["address_id"]
             if address_id not in addresses:
                 rule = f"address {address_id} is missing from {self.source.tables['address']} or rejected"
-                self._reject(plan, "lettings", "letting", row.label, rule)
+                self._reject(plan, Kind.LETTINGS, "letting", row.label, rule)
                 continue
             if address_id in used_addresses:
-                self._reject(
-                    plan, "lettings", "letting", row.label, f"address {address_id} already belongs to another letting"
-                )
+                rule = f"address {address_id} already belongs to another letting"
+                self._reject(plan, Kind.LETTINGS, "letting", row.label, rule)
                 continue
             title = row.values["title"].strip()
             if not title or len(title) > title_limit:
                 rule = f"title: must be 1 to {title_limit} characters (it has {len(title)})"
-                self._reject(plan, "lettings", "letting", row.label, rule)
+                self._reject(plan, Kind.LETTINGS, "letting", row.label, rule)
                 continue
             used_addresses.add(address_id)
             legacy_id = row.values["id"]
             values = {"title": title, "address_legacy_id": address_id}
-            step = Step("lettings", f"letting #{legacy_id} ({title})", "created", values, legacy_id=legacy_id)
+            step = Step(
+                Kind.LETTINGS,
+                f"letting #{legacy_id} ({title})",
+                Status.CREATED,
+                values,
+                legacy_id=legacy_id,
+                address_step=addresses[address_id],
+            )
             if legacy_id in existing:
                 step.target = existing[legacy_id]
                 current_address = step.target.address.legacy_id if step.target.address else None
                 self._compare(step, {"title": step.target.title, "address_legacy_id": current_address})
             holder = holders.get(address_id)
-            if step.status in ("created", "updated") and holder is not None and holder != step.target:
+            if step.status in WRITTEN and holder is not None and holder != step.target:
+                if self.mode is Mode.RESTORE:
+                    # The site's editors gave the address to that page (or cleared its old id): it stays theirs.
+                    step.status, step.holder = Status.SKIPPED, holder
+                    plan.steps.append(step)
+                    continue
                 held_as = "no old-site id" if holder.legacy_id is None else f"the old-site id {holder.legacy_id}"
                 rule = (
                     f"address {address_id} belongs to the site's letting {holder.title!r} (page {holder.pk}, {held_as})"
                 )
-                self._reject(plan, "lettings", "letting", row.label, rule)
+                self._reject(plan, Kind.LETTINGS, "letting", row.label, rule)
                 continue
-            if step.status == "created":
+            if step.status is Status.CREATED:
                 step.slug = _letting_slug(title, legacy_id, taken_slugs)
-            if step.status in ("created", "updated"):
+                step.wanted_slug = _letting_slug(title, legacy_id, taken=set())
+            if step.status in WRITTEN:
                 rule = self._letting_rule_broken(step)
                 if rule:
-                    self._reject(plan, "lettings", "letting", row.label, rule)
+                    self._reject(plan, Kind.LETTINGS, "letting", row.label, rule)
                     continue
             if step.slug:
                 taken_slugs.add(step.slug)
@@ -531,40 +621,63 @@ class LegacyImport:
 
     @transaction.atomic
     def apply(self, plan: ImportPlan) -> None:
-        """Write every created or updated record of ``plan`` in one transaction."""
+        """Write every created or updated record of ``plan`` in one transaction, in the plan's order.
+
+        The plan lists users before profiles and addresses before lettings, so the user or address a record
+        needs is written, or was matched, before the record itself.
+        """
         if plan.problems:
             raise ValueError("A plan with problems cannot be applied.")
-        user_model = get_user_model()
+        writers: dict[Kind, Callable[[Step], None]] = {
+            Kind.USERS: self._write_user,
+            Kind.PROFILES: self._write_profile,
+            Kind.ADDRESSES: self._write_address,
+            Kind.LETTINGS: self._write_letting_step,
+        }
         for step in plan.writes:
-            if step.kind == "users":
-                user = step.target or user_model(username=step.label)
-                for name, value in step.values.items():
-                    setattr(user, name, value)
-                user.save()
-                step.target = user
-            elif step.kind == "profiles":
-                profile = step.target or Profile(user=step.user_step.target)
-                profile.favorite_city = step.values["favorite_city"]
-                profile.save()
-            elif step.kind == "addresses":
-                address = step.target or Address(legacy_id=step.legacy_id)
-                for name, value in step.values.items():
-                    setattr(address, name, value)
-                address.save()
-                step.target = address
-        addresses = {address.legacy_id: address for address in Address.objects.filter(legacy_id__isnull=False)}
-        for step in plan.writes:
-            if step.kind == "lettings":
-                self._write_letting(step, addresses[step.values["address_legacy_id"]])
-        logger.info("Legacy import applied: %s", {kind: dict(count) for kind, count in plan.counts().items()})
+            writers[step.kind](step)
+        counts = {
+            str(kind): {str(status): number for status, number in count.items()}
+            for kind, count in plan.counts().items()
+        }
+        logger.info("Legacy import applied: %s", counts)
+
+    def _write_user(self, step: Step) -> None:
+        """Create or update a user, password hash included."""
+        user = step.target or get_user_model()(username=step.label)
+        for name, value in step.values.items():
+            setattr(user, name, value)
+        user.save()
+        step.target = user
+
+    def _write_profile(self, step: Step) -> None:
+        """Create or update a profile, for the user its user step wrote or matched."""
+        profile = step.target or Profile(user=step.user_step.target)
+        profile.favorite_city = step.values["favorite_city"]
+        profile.save()
+        step.target = profile
+
+    def _write_address(self, step: Step) -> None:
+        """Create or update an address, keeping its old id."""
+        address = step.target or Address(legacy_id=step.legacy_id)
+        for name, value in step.values.items():
+            setattr(address, name, value)
+        address.save()
+        step.target = address
+
+    def _write_letting_step(self, step: Step) -> None:
+        """Write a letting on the address its address step wrote or matched (see :meth:`_write_letting`)."""
+        self._write_letting(step, step.address_step.target)
 
     def _write_letting(self, step: Step, address: Address) -> None:
-        """Create or update a letting page and publish it."""
+        """Create or update a letting page and publish it; a new page goes through ``on_new_letting`` first."""
         if step.target is None:
             letting = LettingPage(
                 title=step.values["title"], slug=step.slug, address=address, legacy_id=step.legacy_id, live=False
             )
             self.index.add_child(instance=letting)
+            if self.on_new_letting is not None:
+                self.on_new_letting(letting, step)
         else:
             letting = step.target
             letting.title = step.values["title"]
@@ -572,3 +685,4 @@ class LegacyImport:
             letting.address = address
             letting.save()
         letting.save_revision(log_action=True).publish()
+        step.target = letting

@@ -12,8 +12,8 @@ from django.test import override_settings
 
 from home.demo import DemoDataLoader, read_demo_data
 from lettings.models import Address, LettingPage
-from lettings.tests.factories import make_letting
 from profiles.models import Profile
+from testing.factories import make_letting
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from home.demo import DEMO_DATA_FILE, DEMO_PASSWORDS, DemoDataLoader, read_demo_data
+from home.demo import DEMO_DATA_FILE, DEMO_PASSWORDS, DemoDataError, DemoDataLoader, read_demo_data
+from legacy.source import LegacySourceError
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,11 @@ class Command(BaseCommand):
         loader = DemoDataLoader(data, random_passwords=production, with_photos=not options["no_photos"])
         try:
             report = loader.load()
+        except DemoDataError as error:
+            problems = "\n".join(f"  - {problem}" for problem in error.problems)
+            raise CommandError(f"Demo data not loaded, nothing was changed. Problems found:\n{problems}") from error
+        except LegacySourceError as error:
+            raise CommandError(f"Demo data not loaded, nothing was changed: {error}") from error
         except ValidationError as error:
             raise CommandError(f"Demo data not loaded, nothing was changed: {error}") from error
         except DatabaseError as error:

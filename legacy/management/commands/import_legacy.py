@@ -4,10 +4,13 @@ import logging
 
 from django.core.management.base import BaseCommand, CommandError
 
-from legacy.importer import KINDS, STATUSES, ImportPlan, LegacyImport
+from legacy.importer import ImportPlan, Kind, LegacyImport, Mode, Status
 from legacy.source import LegacySource, LegacySourceError
 
 logger = logging.getLogger(__name__)
+
+# The report's columns: the statuses this command's modes (REPORT, UPDATE) give; only RESTORE skips a row.
+REPORTED_STATUSES = tuple(status for status in Status if status is not Status.SKIPPED)
 
 
 class Command(BaseCommand):
@@ -34,7 +37,7 @@ class Command(BaseCommand):
         except LegacySourceError as error:
             raise CommandError(str(error)) from error
         try:
-            importer = LegacyImport(source, update=options["update"])
+            importer = LegacyImport(source, mode=Mode.UPDATE if options["update"] else Mode.REPORT)
             try:
                 plan = importer.plan()
             except LegacySourceError as error:
@@ -63,9 +66,9 @@ class Command(BaseCommand):
         would = "would be " if dry_run else ""
         self.stdout.write(f"Old-site database ({plan.layout} layout). Records {would}handled:")
         counts = plan.counts()
-        self.stdout.write(f"  {'':<10}" + "".join(f"{status:>12}" for status in STATUSES))
-        for kind in KINDS:
-            self.stdout.write(f"  {kind:<10}" + "".join(f"{counts[kind][status]:>12}" for status in STATUSES))
+        self.stdout.write(f"  {'':<10}" + "".join(f"{status:>12}" for status in REPORTED_STATUSES))
+        for kind in Kind:
+            self.stdout.write(f"  {kind:<10}" + "".join(f"{counts[kind][status]:>12}" for status in REPORTED_STATUSES))
         for step in plan.conflicts:
             self.stdout.write(
                 f"Conflict, left alone (use --update to overwrite): {step.kind} {step.label}: "

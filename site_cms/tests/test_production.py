@@ -36,6 +36,8 @@ from testing.servers import (
     running_server,
 )
 
+pytestmark = pytest.mark.system  # real processes: run once, on PostgreSQL (make test-system)
+
 REDIS_URL = "redis://127.0.0.1:6379/14"
 SECRET_KEY = "smoke-" + secrets.token_urlsafe(40)
 SUPERUSER = ("smoke-admin", "smoke-admin@example.com", "Smoke-Pass-4321")

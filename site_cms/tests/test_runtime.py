@@ -214,7 +214,7 @@ def test_before_send_removes_cookies_emails_and_the_secret_key():
 
 
 def test_check_deploy_finds_nothing_with_production_settings():
-    from .servers import manage, project_env
+    from testing.servers import manage, project_env
 
     env = project_env(
         DJANGO_SETTINGS_MODULE="site_cms.settings.production",

@@ -1,6 +1,10 @@
 """Two web processes ("dynos") share PostgreSQL, Redis and S3: what one publishes, the other serves at once."""
 
+import pytest
+
 from testing.dynos import check_shared_state, two_dynos
+
+pytestmark = pytest.mark.system  # real processes: run once, on PostgreSQL (make test-system)
 
 
 def test_a_letting_and_photo_published_on_one_dyno_are_served_by_the_other(tmp_path):

@@ -4,10 +4,13 @@ import io
 import re
 import uuid
 
+import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
 from testing.browser import log_in_to_wagtail
+
+pytestmark = pytest.mark.system  # real processes: run once, on PostgreSQL (make test-system)
 
 
 def photo_file(tmp_path):

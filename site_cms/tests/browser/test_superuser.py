@@ -2,7 +2,11 @@
 
 import uuid
 
+import pytest
+
 from testing.browser import log_in_to_django_admin
+
+pytestmark = pytest.mark.system  # real processes: run once, on PostgreSQL (make test-system)
 
 
 def test_superuser_crud_in_the_django_admin(page, second_page, site):

@@ -6,6 +6,8 @@ import pytest
 
 from testing.browser import AXE
 
+pytestmark = pytest.mark.system  # real processes: run once, on PostgreSQL (make test-system)
+
 PUBLIC_PAGES = [
     "/",
     "/lettings/",

@@ -51,13 +51,17 @@ run: demo  ## Serve the demo site on http://127.0.0.1:8000 (make run PORT=8123 f
 	@echo "Serving Orange County Lettings on http://$(HOST):$(PORT)/ (Wagtail admin /cms/, Django admin /admin/; Ctrl+C stops)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-lint: install-dev  ## ruff lint and format check
+lint: install-dev  ## Lint and format checks: Python (ruff), templates (djLint), CSS (stylelint)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint . --lint --check
+	npx --no-install stylelint "static/**/*.css"
 
-format: install-dev  ## Apply ruff's fixes and formatting
+format: install-dev  ## Apply the fixes and formatting of ruff, djLint and stylelint
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIN)/djlint . --reformat
+	npx --no-install stylelint --fix "static/**/*.css"
 
 migrations-check: install-dev  ## Fail when a model change has no migration
 	DJANGO_SETTINGS_MODULE=site_cms.settings.test $(BIN)/python manage.py makemigrations --check --dry-run

@@ -63,7 +63,6 @@ class DemoDataError(Exception):
     """The demo data breaks the site's rules, or the site lacks its pages: nothing was written."""
 
     def __init__(self, problems: list[str]):
-        """Keep every problem the importer's planning found."""
         super().__init__("; ".join(problems))
         self.problems = problems
 

@@ -124,7 +124,6 @@ class BadValueError(ValueError):
     """A cell holds what its column cannot: the message shows the value and the rule, or hides the value."""
 
     def __init__(self, value, rule: str):
-        """Keep the value and the rule it breaks ("is not a boolean ...")."""
         super().__init__(f"{_shown(value)} {rule}")
         self.value = value
         self.rule = rule

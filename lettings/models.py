@@ -145,8 +145,6 @@ class LettingIndexPage(MainPageMixin, RoutablePageMixin, Page):
     per_page = 12
 
     class Meta:
-        """Names shown in the Wagtail admin."""
-
         verbose_name = "lettings index"
 
     def lettings(self):
@@ -237,8 +235,6 @@ class LettingPage(Page):
     exclude_fields_in_copy = ["address", "legacy_id"]
 
     class Meta:
-        """Names shown in both admins."""
-
         verbose_name = "letting"
         verbose_name_plural = "lettings"
 
@@ -356,7 +352,5 @@ class LettingPageGalleryImage(Orderable):
     panels = [FieldPanel("image"), FieldPanel("alt_text"), FieldPanel("caption")]
 
     class Meta(Orderable.Meta):
-        """Names shown in the Wagtail admin."""
-
         verbose_name = "photo"
         verbose_name_plural = "photos"

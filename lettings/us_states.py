@@ -59,4 +59,3 @@ US_STATES = (
     ("VI", "U.S. Virgin Islands"),
 )
 
-US_STATE_CODES = frozenset(code for code, _name in US_STATES)

@@ -273,7 +273,6 @@ class _SiteMemo:
     MAX_HOSTS = 64
 
     def __init__(self):
-        """Start empty, for no generation."""
         self.generation = None
         self.sites: dict[tuple[str, str], int | None] = {}
 
@@ -313,7 +312,6 @@ class _GenerationMemo:
     """
 
     def __init__(self):
-        """Start empty, for no generation."""
         self.generation = None
         self.values: dict[tuple[str, int | None], object] = {}
 

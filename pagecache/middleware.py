@@ -70,7 +70,6 @@ class PageCacheMiddleware:
     """Answer anonymous visitors from the page cache; fill it with the pages they are shown."""
 
     def __init__(self, get_response):
-        """Keep the next handler in the chain."""
         self.get_response = get_response
 
     def __call__(self, request):

@@ -131,7 +131,6 @@ class CircuitBreakerClient(DefaultClient):
     """django-redis's default client, with every Redis operation behind this process's circuit breaker."""
 
     def __init__(self, server, params, backend):
-        """Set up the client and find the breaker of its server."""
         super().__init__(server, params, backend)
         seconds = float(params.get("OPTIONS", {}).get("CIRCUIT_OPEN_SECONDS", DEFAULT_OPEN_SECONDS))
         self.circuit_breaker = breaker_for(",".join(server_name(url) for url in self._server), seconds)

@@ -39,8 +39,6 @@ class Profile(models.Model):
     ]
 
     class Meta:
-        """Names shown in both admins."""
-
         verbose_name = "profile"
         verbose_name_plural = "profiles"
 
@@ -72,8 +70,6 @@ class ProfileIndexPage(MainPageMixin, RoutablePageMixin, Page):
     per_page = 24
 
     class Meta:
-        """Names shown in the Wagtail admin."""
-
         verbose_name = "profiles index"
 
     @staticmethod

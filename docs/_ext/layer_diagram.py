@@ -1,9 +1,11 @@
 """A Sphinx extension that draws the project's layers and the imports between its packages, read from the code.
 
-``.. layer-diagram::`` becomes a Graphviz diagram: one row per layer of ``site_cms.layers.LAYERS``
-(the bottom layer at the bottom, test and benchmark support on top) and an arrow for every package that imports another, found by
-parsing every module, so the picture cannot drift from the code.
+``.. layer-diagram::`` becomes a Graphviz diagram: one row per layer of ``site_cms.layers.LAYERS`` (the
+bottom layer at the bottom, test and benchmark support on top) and an arrow for every package that
+imports another, found by parsing every module, so the picture cannot drift from the code.
 """
+
+from itertools import pairwise
 
 from docutils.parsers.rst import Directive
 from sphinx.ext.graphviz import graphviz
@@ -28,7 +30,7 @@ def build_dot() -> str:
         f'"{SUPPORT}" [fillcolor="#fef3c7"]; "{BENCH}" [fillcolor="#fef3c7"]; }}'
     )
     rows = [f"layer {number}" for number in range(len(LAYERS))] + ["tests and bench"]
-    for lower, upper in zip(rows, rows[1:], strict=False):
+    for lower, upper in pairwise(rows):
         out.append(f'  "{lower}" -> "{upper}" [style=invis];')
     for importer, imported in sorted(package_edges()):
         out.append(f'  "{importer}" -> "{imported}";')

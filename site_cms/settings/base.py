@@ -83,6 +83,8 @@ TEMPLATES = [
 DATABASES = {"default": environment.database_config(BASE_DIR / "db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's default hashers: old-site passwords (PBKDF2 with 180,000 iterations) keep working and are
+# rehashed with today's iterations on the next login.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -112,7 +114,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Old passwords (PBKDF2 with 180,000 iterations) keep working: Django upgrades a hash on login.
+# The Wagtail admin posts large forms (page editor panels, galleries, bulk actions): Wagtail's
+# project template allows 10,000 fields rather than Django's 1,000.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = "Orange County Lettings"

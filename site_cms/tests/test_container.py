@@ -4,8 +4,6 @@ import re
 import shutil
 import subprocess
 
-import pytest
-
 from testing.servers import PROJECT_DIR, VENV_BIN
 
 DOCKERFILE = (PROJECT_DIR / "Dockerfile").read_text()
@@ -67,18 +65,44 @@ def test_start_script_binds_port_workers_timeout_and_logs_to_stdout():
     assert "--error-logfile -" in START
 
 
-def test_web_never_migrates_when_a_database_url_is_set():
-    web_part = START.split('if [ -z "${DATABASE_URL:-}" ]; then', 1)
-    assert len(web_part) == 2
-    migrate_lines = [line for line in START.splitlines() if "migrate" in line and not line.strip().startswith("#")]
-    assert len(migrate_lines) == 2  # the release role, and the laptop-only branch
+def run_start(tmp_path, *args: str, **env: str) -> list[str]:
+    """Run ``bin/start`` with stand-ins for ``python`` and ``gunicorn`` that only record how they were called."""
+    for program in ("python", "gunicorn"):
+        stand_in = tmp_path / "bin" / program
+        stand_in.parent.mkdir(exist_ok=True)
+        stand_in.write_text(f'#!/bin/sh\necho "{program} $*" >> "{tmp_path}/calls"\n')
+        stand_in.chmod(0o755)
+    environment = {"PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin", "LOCAL_DATA_DIR": str(tmp_path / "data"), **env}
+    result = subprocess.run(["bin/start", *args], cwd=PROJECT_DIR, env=environment, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return (tmp_path / "calls").read_text().splitlines()
+
+
+def test_web_never_migrates_when_a_database_url_is_set(tmp_path):
+    calls = run_start(tmp_path, "web", DATABASE_URL="postgres://db.example/app", PORT="8123")
+    assert len(calls) == 1
+    assert calls[0].startswith("gunicorn site_cms.wsgi:application --bind 0.0.0.0:8123")
+
+
+def test_the_release_phase_migrates_then_writes_the_public_address(tmp_path):
+    calls = run_start(tmp_path, DYNO="release.1", DATABASE_URL="postgres://db.example/app")
+    assert calls == ["python manage.py migrate --noinput", "python manage.py sync_site"]
     heroku = (PROJECT_DIR / "heroku.yml").read_text()
     assert "bin/start release" in heroku
     assert "web: bin/start web" in heroku
 
 
-@pytest.mark.parametrize("role", ["nonsense"])
-def test_start_script_refuses_an_unknown_role(role):
-    result = subprocess.run(["bin/start", role], cwd=PROJECT_DIR, capture_output=True, text=True)
+def test_a_laptop_container_without_a_database_builds_the_demo_site_first(tmp_path):
+    calls = run_start(tmp_path, "web", SECRET_KEY="a-key-for-this-test-only-" + "x" * 30)
+    assert calls[:3] == [
+        "python manage.py migrate --noinput",
+        "python manage.py sync_site",
+        "python manage.py load_demo_data --force",
+    ]
+    assert calls[3].startswith("gunicorn ")
+
+
+def test_start_script_refuses_an_unknown_role():
+    result = subprocess.run(["bin/start", "nonsense"], cwd=PROJECT_DIR, capture_output=True, text=True)
     assert result.returncode == 2
     assert "unknown role" in result.stderr

@@ -100,7 +100,6 @@ class PageWatch:
     """What went wrong on a page: console errors, failed requests, error responses, CSP reports."""
 
     def __init__(self, page):
-        """Start listening to ``page``."""
         self.console: list[str] = []
         self.errors: list[str] = []
         self.allowed_statuses: set[tuple[str, int]] = set()

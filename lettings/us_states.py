@@ -58,4 +58,3 @@ US_STATES = (
     ("PR", "Puerto Rico"),
     ("VI", "U.S. Virgin Islands"),
 )
-

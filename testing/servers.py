@@ -223,6 +223,12 @@ class TcpProxy:
 
     ``cut()`` drops and refuses connections until ``restore()``; ``hang()`` keeps them open but drops
     every byte both ways (a peer that accepts and never answers) until ``resume()``.
+
+    A socket is closed only by the last thread that uses it: other threads only shut it down, which
+    wakes a thread blocked on it. Closing a socket under a blocked thread would free its file
+    descriptor for reuse while that thread still holds the number, and the thread would then read,
+    write or accept on whatever socket the test opens next (seen as a Sentry ingest whose connections
+    were reset by a proxy left over from an earlier test).
     """
 
     def __init__(self, upstream: tuple[str, int]):
@@ -232,22 +238,31 @@ class TcpProxy:
         self.port = self.listener.getsockname()[1]
         self.is_cut = False
         self.is_hung = False
+        self.is_closed = False
         self.open_sockets: set[socket.socket] = set()
+        self.threads: list[threading.Thread] = []
         self.lock = threading.Lock()
 
     def start(self) -> "TcpProxy":
         """Accept connections in a background thread."""
-        threading.Thread(target=self._accept, daemon=True).start()
+        self._thread(self._accept)
         return self
 
+    def _thread(self, target, *args) -> None:
+        """Start a daemon thread and remember it, so that :meth:`close` can wait for it."""
+        thread = threading.Thread(target=target, args=args, daemon=True)
+        with self.lock:
+            self.threads.append(thread)
+        thread.start()
+
     def _accept(self) -> None:
-        """Accept clients; while cut, close them at once."""
+        """Accept clients; while cut, close them at once. Ends when :meth:`close` shuts the listener down."""
         while True:
             try:
                 client, _address = self.listener.accept()
             except OSError:
                 return
-            if self.is_cut:
+            if self.is_cut or self.is_closed:
                 client.close()
                 continue
             try:
@@ -255,13 +270,18 @@ class TcpProxy:
             except OSError:
                 client.close()
                 continue
+            upstream.settimeout(None)
             with self.lock:
                 self.open_sockets.update((client, upstream))
-            for source, target in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
+            pair = {"client": client, "upstream": upstream, "running": 2}
+            self._thread(self._pump, client, upstream, pair)
+            self._thread(self._pump, upstream, client, pair)
 
-    def _pump(self, source: socket.socket, target: socket.socket) -> None:
-        """Copy bytes one way until either side closes; while hung, what arrives is dropped."""
+    def _pump(self, source: socket.socket, target: socket.socket, pair: dict) -> None:
+        """Copy bytes one way until either side closes; while hung, what arrives is dropped.
+
+        The second of a pair's two pumps to end closes both sockets: only then is neither in use.
+        """
         try:
             while chunk := source.recv(65536):
                 if not self.is_hung:
@@ -269,16 +289,22 @@ class TcpProxy:
         except OSError:
             pass
         finally:
-            for sock in (source, target):
-                self._close(sock)
+            self._shut(source)
+            self._shut(target)
+            with self.lock:
+                pair["running"] -= 1
+                last = pair["running"] == 0
+                if last:
+                    self.open_sockets.difference_update((source, target))
+            if last:
+                source.close()
+                target.close()
 
-    def _close(self, sock: socket.socket) -> None:
-        """Close a socket and forget it."""
-        with self.lock:
-            self.open_sockets.discard(sock)
+    @staticmethod
+    def _shut(sock: socket.socket) -> None:
+        """Shut a socket down both ways, which wakes a thread blocked on it; the socket stays open."""
         with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
-        sock.close()
 
     def cut(self) -> None:
         """Drop every open connection and refuse new ones, as if the database went away."""
@@ -286,7 +312,7 @@ class TcpProxy:
         with self.lock:
             sockets = list(self.open_sockets)
         for sock in sockets:
-            self._close(sock)
+            self._shut(sock)
 
     def restore(self) -> None:
         """Forward new connections again."""
@@ -301,8 +327,14 @@ class TcpProxy:
         self.is_hung = False
 
     def close(self) -> None:
-        """Stop listening and drop everything."""
+        """Stop listening, drop everything and wait for every thread of the proxy to end."""
+        self.is_closed = True
         self.cut()
+        self._shut(self.listener)  # wakes the accept thread (Linux: accept() fails once the listener is shut)
+        with self.lock:
+            threads = list(self.threads)
+        for thread in threads:
+            thread.join(timeout=5)
         self.listener.close()
 
 

@@ -71,7 +71,7 @@ class LettingAdminForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 8})}
         help_texts = {
             "slug": "Leave empty to make one from the title.",
-            "body": "Rich text as Wagtail stores it (HTML); editors normally change it in /cms/.",
+            "body": "Rich text as Wagtail stores it (HTML); editors normally change it in the Wagtail admin.",
         }
 
     def __init__(self, *args, **kwargs):

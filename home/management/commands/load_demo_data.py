@@ -69,7 +69,10 @@ class Command(BaseCommand):
         for note in report.notes:
             self.stdout.write(self.style.WARNING(note))
         if report.logins:
-            self.stdout.write("Logins (the Wagtail admin is /cms/, the Django admin is /admin/):")
+            self.stdout.write(
+                f"Logins (the Wagtail admin is {settings.WAGTAIL_ADMIN_PATH_PREFIX}, "
+                f"the Django admin is {settings.DJANGO_ADMIN_PATH_PREFIX}):"
+            )
             for username, password, role in report.logins:
                 self.stdout.write(f"  {role:<10} {username} / {password}")
         elif not production:

@@ -1,1 +1,0 @@
-"""Tests of the shared building blocks and of the project's layering."""

@@ -7,7 +7,9 @@ slice of an ordered query, so a sitemap request costs the same at any size.
 
 from django.core.paginator import EmptyPage
 from django.db.models import Max
+from django.http import Http404
 from wagtail.contrib.sitemaps import Sitemap
+from wagtail.models import Site
 
 LIMIT = 2000
 
@@ -34,6 +36,12 @@ class PageSitemap(SectionSitemap):
 
     Wagtail's ``items()`` already keeps only live pages without a view restriction on them or an ancestor.
     """
+
+    def items(self):
+        """Return Wagtail's live public pages of the request's site; 404 when no site answers (all were deleted)."""
+        if Site.find_for_request(self.request) is None:
+            raise Http404("No site answers for this host.")
+        return super().items()
 
     def get_latest_lastmod(self):
         """Return the latest publication, in one query (Django would call ``lastmod`` on every page)."""

@@ -233,10 +233,14 @@ class DemoDataLoader:
         return group
 
     def _load_intros(self, index: LettingIndexPage) -> None:
-        """Give the home page and both listings an introduction where they have none yet."""
+        """Give the home page and both listings an introduction where they have none yet.
+
+        Only a live page without a draft gets one: publishing would put an unpublished page back on
+        the site, or publish an editor's draft with it.
+        """
         pages = {"home": HomePage.objects.first(), "lettings": index, "profiles": ProfileIndexPage.objects.first()}
         for key, page in pages.items():
-            if page is not None and not page.intro:
+            if page is not None and page.live and not page.has_unpublished_changes and not page.intro:
                 page.intro = INTROS[key]
                 page.save_revision(log_action=True).publish()
                 self.report.count("introductions")

@@ -571,6 +571,11 @@ class LegacyImport:
                 current_address = step.target.address.legacy_id if step.target.address else None
                 self._compare(step, {"title": step.target.title, "address_legacy_id": current_address})
             holder = holders.get(address_id)
+            if step.status in WRITTEN and holder is None and step.address_step.target is not None:
+                # A draft or a scheduled revision of another letting may name the address: it is promised.
+                holder = LettingPage(pk=step.target.pk if step.target else None).letting_whose_revision_names(
+                    step.address_step.target.pk
+                )
             if step.status in WRITTEN and holder is not None and holder != step.target:
                 if self.mode is Mode.RESTORE:
                     # The site's editors gave the address to that page (or cleared its old id): it stays theirs.

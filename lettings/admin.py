@@ -15,7 +15,7 @@ import logging
 import wagtail.images.admin  # noqa: F401
 from django import forms
 from django.contrib import admin
-from django.utils.text import capfirst, slugify
+from django.utils.text import capfirst
 from wagtail.images import get_image_model
 
 from .models import NUMERIC_SLUG_MESSAGE, Address, LettingIndexPage, LettingPage
@@ -88,15 +88,21 @@ class LettingAdminForm(forms.ModelForm):
         if index is None:
             raise forms.ValidationError("There is no lettings index page yet: create it in the Wagtail admin first.")
         self.lettings_index = index
-        slug = cleaned_data.get("slug") or slugify(cleaned_data.get("title") or "", allow_unicode=True)
-        if slug:
-            if slug.isdigit():
-                self.add_error("slug", NUMERIC_SLUG_MESSAGE)
-            elif not LettingPage.slug_is_free(slug, index, self.instance):
-                self.add_error("slug", f"The slug “{slug}” is already used by another letting.")
-            else:
-                cleaned_data["slug"] = slug
-                self.instance.slug = slug
+        slug = cleaned_data.get("slug")
+        if not slug:  # made from the title, as Wagtail does: the first free one
+            slug = LettingPage.slug_from_title(cleaned_data.get("title"))
+            if not slug:
+                if cleaned_data.get("title"):
+                    self.add_error("slug", "The title gives no slug (it has no letter or digit): enter one.")
+                return cleaned_data
+            slug = LettingPage.free_slug(slug, index, self.instance)
+        if slug.isdigit():
+            self.add_error("slug", NUMERIC_SLUG_MESSAGE)
+        elif not LettingPage.slug_is_free(slug, index, self.instance):
+            self.add_error("slug", f"The slug “{slug}” is already used by another letting.")
+        else:
+            cleaned_data["slug"] = slug
+            self.instance.slug = slug
         return cleaned_data
 
 

@@ -283,6 +283,21 @@ class LettingPage(Page):
         siblings = parent.get_children().filter(slug=slug)
         return not (siblings.not_page(page) if page is not None and page.pk else siblings).exists()
 
+    @classmethod
+    def free_slug(cls, base: str, parent: Page | None, page: Page | None = None) -> str:
+        """Return ``base``, or ``base-2``, ``base-3``, ... : the first slug no other child of ``parent`` has."""
+        candidate, suffix = base, 1
+        while not cls.slug_is_free(candidate, parent, page):
+            suffix += 1
+            candidate = f"{base}-{suffix}"
+        return candidate
+
+    @staticmethod
+    def slug_from_title(title: str) -> str:
+        """Return the slug a title gives: ``letting-<digits>`` for a title of digits (old-site links use those)."""
+        base = slugify(title or "", allow_unicode=getattr(settings, "WAGTAIL_ALLOW_UNICODE_SLUGS", True))
+        return f"letting-{base}" if base.isdigit() else base
+
     def prefix_a_numeric_slug(self) -> None:
         """Give a page whose title is only digits the slug ``letting-<digits>`` (then ``-2``, ``-3``, ...).
 
@@ -291,15 +306,9 @@ class LettingPage(Page):
         """
         if self.slug:
             return
-        base = slugify(self.title or "", allow_unicode=getattr(settings, "WAGTAIL_ALLOW_UNICODE_SLUGS", True))
-        if not base.isdigit():
-            return
-        parent = self.get_parent() if self.path else None
-        candidate, suffix = f"letting-{base}", 1
-        while not self.slug_is_free(candidate, parent, self):
-            suffix += 1
-            candidate = f"letting-{base}-{suffix}"
-        self.slug = candidate
+        base = self.slug_from_title(self.title)
+        if base.startswith("letting-") and base.removeprefix("letting-").isdigit():
+            self.slug = self.free_slug(base, self.get_parent() if self.path else None, self)
 
     def full_clean(self, *args, **kwargs) -> None:
         """Choose the slug of a digits-only title before Wagtail fills an empty slug, then validate."""

@@ -19,7 +19,7 @@ from wagtail.images.views.multiple import DeleteView as ImageMultipleDeleteView
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Address
+from .models import Address, LettingPage
 from .usage import IN_LATEST_REVISION, IN_PAGE, IN_SCHEDULED_REVISION, address_uses, image_uses, where
 
 ADDRESS_HINTS = {
@@ -139,3 +139,20 @@ class AddressViewSet(SnippetViewSet):
 
 
 register_snippet(AddressViewSet)
+
+
+@hooks.register("before_copy_page")
+def refuse_copying_a_letting(request, page):
+    """Refuse to copy a letting: its address belongs to it alone, so a copy could never be saved or published.
+
+    Wagtail's copy view would create a letting without an address (and publishing copies would fail);
+    an editor adds a new letting instead.
+    """
+    if not isinstance(page.specific, LettingPage):
+        return None
+    messages.error(
+        request,
+        f"“{page.title}” cannot be copied: a letting's address belongs to it alone. "
+        "Add a new letting with its own address instead.",
+    )
+    return redirect("wagtailadmin_explore", page.get_parent().pk)

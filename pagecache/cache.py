@@ -317,6 +317,8 @@ class _GenerationMemo:
 
     def get(self, request, name: str, compute):
         """Return the value ``name`` for the request's site, calling ``compute()`` if this generation has none."""
+        if not settings.GENERATION_MEMO:  # processes that do not share the generation: read every time
+            return compute()
         generation = request_generation(request)
         if generation is None:
             return compute()
@@ -335,7 +337,8 @@ def per_generation(request, name: str, compute):
     """Return ``compute()`` for the request's site, computed once per content generation in this process.
 
     For small values that every page shows and only a content change alters (the main menu): the
-    value must depend only on the site and on content whose change clears the page cache.
+    value must depend only on the site and on content whose change clears the page cache. Without a
+    shared generation (``GENERATION_MEMO`` off: several processes, no Redis) it is computed every time.
     """
     return _generation_memo.get(request, name, compute)
 

@@ -101,10 +101,13 @@ class ProfileIndexPage(MainPageMixin, RoutablePageMixin, Page):
             context_overrides={"profile": profile, "canonical_url": canonical_url},
         )
 
-    def profile_url(self, profile: Profile, request=None, *, full: bool = False) -> str:
+    def profile_url(self, profile: Profile, request=None, *, full: bool = False) -> str | None:
         """Return the URL of a profile's page under this index; ``full`` gives it with the site's public address.
 
         The one place a profile's address is built: pages, search results and the sitemap use it.
+        Returns None when the index has no URL (it is not under the site's root page).
         """
         base = self.get_full_url(request) if full else self.get_url(request)
+        if base is None:
+            return None
         return base + self.reverse_subpage("profile", args=[profile.user.username])

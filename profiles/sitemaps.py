@@ -35,7 +35,9 @@ class ProfileSitemap(SectionSitemap):
         index = self._index()
         if index is None:
             return []
-        return [
+        entries = [
             {"item": profile, "location": index.profile_url(profile, self.request, full=True)}
             for profile in self.paginator.page(page).object_list
         ]
+        # Outside the site's root page (a superuser moved the root) the index has no URL: nothing to list.
+        return [entry for entry in entries if entry["location"] is not None]

@@ -99,7 +99,8 @@ def search(request):
         )
         lettings.rows = [letting_result(letting, request) for letting in lettings.rows]
         profile_index = ProfileIndexPage.objects.live().public().first()
-        if profile_index is not None:
+        # An index outside the site's root page (a superuser moved the root) has no URL: no profiles then.
+        if profile_index is not None and profile_index.get_url(request) is not None:
             profiles = keyset_page(
                 matching(Profile.objects.select_related("user"), PROFILE_FIELDS, terms),
                 request.GET,

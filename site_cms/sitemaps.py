@@ -7,6 +7,7 @@ the index lists only sections that have URLs, on the site record's public addres
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -36,9 +37,16 @@ def public_root_url(request) -> str:
     return site.root_url if site is not None else request.build_absolute_uri("/").rstrip("/")
 
 
+def require_site(request) -> None:
+    """Raise 404 when no Wagtail site answers the request (a superuser deleted the sites): nothing to list."""
+    if Site.find_for_request(request) is None:
+        raise Http404("No site answers for this host.")
+
+
 @require_safe
 def sitemap_index(request, sitemap_url_name: str):
     """Return the sitemap index of the sections that have URLs (a section without any answers 404)."""
+    require_site(request)
     root = public_root_url(request)
     entries = []
     for name, section_class in SITEMAPS.items():

@@ -50,17 +50,22 @@ def site_menu(request) -> Menu:
 
 @register.inclusion_tag("home/includes/main_menu.html", takes_context=True)
 def main_menu(context) -> dict:
-    """Render the main menu; the link to the section the visitor is in is marked as current."""
+    """Render the main menu; the link to the page or section the visitor is in is marked as current.
+
+    ``aria-current="page"`` on the link to the page itself, ``"true"`` on the section's link from a page
+    inside it (a letting marks "Lettings").
+    """
     request = context.get("request")
     if request is None:  # a template rendered without a request (the bare 500 page) has no menu
-        return {"items": (), "current": None}
+        return {"items": (), "current": None, "current_kind": None}
     menu = site_menu(request)
     current = None
     for item in menu.items:  # a letting page marks "Lettings"; only the home page itself marks "Home"
         inside = request.path == item.url or (item.url != menu.home_url and request.path.startswith(item.url))
         if inside and (current is None or len(item.url) > len(current.url)):
             current = item
-    return {"items": menu.items, "current": current}
+    kind = None if current is None else ("page" if request.path == current.url else "true")
+    return {"items": menu.items, "current": current, "current_kind": kind}
 
 
 @register.simple_tag(takes_context=True)

@@ -265,3 +265,39 @@ def test_failure_midway_writes_nothing_and_shows_no_traceback(lettings_index, mo
         run()
     assert len(calls) == 2
     assert snapshot() == before
+
+
+def test_an_unpublished_listing_or_a_draft_is_not_published_by_a_second_run(client, lettings_index, profiles_index):
+    run("--no-photos")
+    profiles_index.intro = ""
+    profiles_index.save_revision().publish()
+    profiles_index.unpublish()
+    lettings_index.intro = ""
+    lettings_index.save_revision().publish()
+    lettings_index.title = "Homes (draft)"
+    lettings_index.save_revision()  # a draft the editor has not published yet
+
+    run("--no-photos")
+
+    assert client.get("/profiles/").status_code == 404
+    lettings_index.refresh_from_db()
+    assert (lettings_index.title, lettings_index.intro, lettings_index.has_unpublished_changes) == (
+        "Lettings",
+        "",
+        True,
+    )
+
+
+def test_a_letting_whose_address_a_draft_names_is_left_out_with_a_note(lettings_index):
+    run("--no-photos")
+    address = LettingPage.objects.get(legacy_id=2).address
+    LettingPage.objects.get(legacy_id=2).delete()
+    other = LettingPage.objects.get(legacy_id=3)
+    other.address = address
+    other.save_revision()  # a draft, not published: the live letting keeps its own address
+
+    output = run("--no-photos")
+
+    assert not LettingPage.objects.filter(legacy_id=2).exists()
+    assert f"now belongs to the letting {other.title!r}" in output
+    assert LettingPage.objects.live().count() == 5

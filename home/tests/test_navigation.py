@@ -5,6 +5,7 @@ from bs4 import BeautifulSoup
 from wagtail.models import Page, PageViewRestriction
 
 from pagecache.cache import advance_generation
+from testing.factories import make_letting
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +14,7 @@ def menu(client, path: str = "/") -> list[tuple[str, str, bool]]:
     """Return the main menu of the page at ``path``: (title, link, marked as current) per item."""
     response = client.get(path)
     nav = BeautifulSoup(response.content, "html.parser").select_one("nav[aria-label=Main]")
-    return [(link.text, link["href"], link.get("aria-current") == "page") for link in nav.select("a")]
+    return [(link.text.strip(), link["href"], link.get("aria-current") == "page") for link in nav.select("a")]
 
 
 def test_the_menu_lists_the_home_page_and_the_main_pages_and_marks_where_the_visitor_is(client, home_page):
@@ -28,6 +29,16 @@ def test_the_menu_lists_the_home_page_and_the_main_pages_and_marks_where_the_vis
         ("Profiles", "/profiles/", False),
     ]
     assert [current for _title, _link, current in menu(client, "/search/?q=x")] == [False, False, False]
+
+
+def test_inside_a_section_its_link_is_current_but_not_the_page(client, lettings_index):
+    make_letting(lettings_index, title="Lake House")
+    nav = BeautifulSoup(client.get("/lettings/lake-house/").content, "html.parser").select_one("nav[aria-label=Main]")
+    assert {link.text.strip(): link.get("aria-current") for link in nav.select("a")} == {
+        "Home": None,
+        "Lettings": "true",
+        "Profiles": None,
+    }
 
 
 def test_an_editor_chooses_what_the_menu_shows(client, home_page, profiles_index):
@@ -62,3 +73,19 @@ def test_the_error_pages_link_to_the_listing_and_home(client, home_page):
     assert response.status_code == 404
     links = {link.text: link["href"] for link in BeautifulSoup(response.content, "html.parser").select("main a")}
     assert links == {"See all lettings": "/lettings/", "go to the home page": "/"}
+
+
+def test_the_not_found_page_offers_no_dead_link_when_the_listing_is_gone(client, lettings_index):
+    lettings_index.unpublish()
+    response = client.get("/nowhere/")
+    assert response.status_code == 404
+    links = {link.text: link["href"] for link in BeautifulSoup(response.content, "html.parser").select("main a")}
+    assert links == {"go to the home page": "/"}
+
+
+def test_without_a_shared_generation_the_menu_is_read_on_every_request(client, profiles_index, settings):
+    settings.GENERATION_MEMO = False  # several processes without Redis: another may have changed it
+    assert "Profiles" in [title for title, _link, _current in menu(client)]
+    profiles_index.show_in_menus = False
+    profiles_index.save_revision().publish()
+    assert "Profiles" not in [title for title, _link, _current in menu(client)]

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 
 from pagecache.fragments import cached_fragments
 
-from ..models import LettingPageGalleryImage
+from ..models import LettingIndexPage, LettingPageGalleryImage
 
 register = template.Library()
 
@@ -37,3 +37,10 @@ def letting_cards(context, lettings) -> dict:
         render=lambda letting: render_to_string(CARD_TEMPLATE, {"letting": letting}, request),
     )
     return {"cards": cards}
+
+
+@register.simple_tag(takes_context=True)
+def lettings_index_url(context) -> str | None:
+    """Return the URL of the live, public lettings index, or None (an error page then offers no such link)."""
+    index = LettingIndexPage.objects.live().public().first()
+    return index.get_url(context.get("request")) if index is not None else None

@@ -151,6 +151,7 @@ def test_bulk_delete_keeps_the_tree_valid(client, superuser, lettings_index):
         ({"slug": "123"}, "slug", "only digits"),
         ({"title": "Taken", "slug": "taken"}, "slug", "already used"),
         ({"title": ""}, "title", "required"),
+        ({"title": "!!!"}, "slug", "The title gives no slug"),
     ],
 )
 def test_letting_form_errors_save_nothing(client, superuser, lettings_index, fields, field, message):
@@ -161,6 +162,14 @@ def test_letting_form_errors_save_nothing(client, superuser, lettings_index, fie
     assert response.status_code == 200
     assert message in " ".join(response.context["adminform"].form.errors[field])
     assert LettingPage.objects.count() == before
+
+
+def test_a_title_of_digits_gets_the_next_free_letting_slug(client, superuser, lettings_index):
+    make_letting(lettings_index, title="1984")  # letting-1984
+    client.force_login(superuser)
+    response = client.post(reverse("admin:lettings_lettingpage_add"), letting_data(make_address(), title="1984"))
+    assert response.status_code == 302
+    assert sorted(LettingPage.objects.values_list("slug", flat=True)) == ["letting-1984", "letting-1984-2"]
 
 
 def test_address_of_a_letting_is_protected_in_the_django_admin(client, superuser, lettings_index):

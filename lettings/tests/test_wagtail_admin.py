@@ -190,3 +190,17 @@ def test_no_admin_page_calls_an_external_host(client, editor):
         html = client.get(url).text
         assert "gravatar" not in html.lower()
         assert "releases.wagtail.io" not in html
+
+
+def test_a_letting_cannot_be_copied_and_the_editor_is_told_why(client, superuser, lettings_index):
+    letting = make_letting(lettings_index, title="Only Once")
+    client.force_login(superuser)
+    copy_url = reverse("wagtailadmin_pages:copy", args=[letting.pk])
+    data = {"new_title": "Twice", "new_slug": "twice", "new_parent_page": lettings_index.pk, "publish_copies": "on"}
+    response = client.post(copy_url, data, follow=True)
+    assert response.status_code == 200
+    assert "cannot be copied" in response.text
+    assert LettingPage.objects.count() == 1
+    assert client.get(copy_url, follow=True).redirect_chain[-1][0] == reverse(
+        "wagtailadmin_explore", args=[lettings_index.pk]
+    )

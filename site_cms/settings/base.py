@@ -150,6 +150,9 @@ PAGE_CACHE_SKIP_PREFIXES = (
     "/robots.txt", "/sitemap", "/favicon.ico",
 )  # fmt: skip
 PAGE_CACHE_SECONDS = environment.page_cache_seconds(shared_cache=True)
+# Values derived from content (the main menu) are kept per content generation, in each process, only
+# while every process reads the same generation: when the page cache is on (its backend is then shared).
+GENERATION_MEMO = PAGE_CACHE_SECONDS > 0
 # Listing cards, reused by pages the page cache cannot serve (editors, new filters); 0 turns it off.
 FRAGMENT_CACHE_SECONDS = environment.fragment_cache_seconds(shared_cache=True)
 

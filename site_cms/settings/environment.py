@@ -184,7 +184,8 @@ def _cache_is_per_process_among_several(shared_cache: bool) -> bool:
     Such a cache, cleared in one process, would stay stale in the others, so the page and fragment
     caches (both cleared by a generation number kept in the cache) are off then.
     """
-    return not shared_cache and env.int("WEB_CONCURRENCY", default=1) > 1
+    # bin/start runs ${WEB_CONCURRENCY:-2} gunicorn workers: the same default here.
+    return not shared_cache and env.int("WEB_CONCURRENCY", default=2) > 1
 
 
 def page_cache_seconds(*, shared_cache: bool) -> int:

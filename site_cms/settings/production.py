@@ -46,6 +46,7 @@ CACHES = {
     "pages": environment.cache_config(_redis, key_prefix="oc-pages", ignore_exceptions=False),
 }
 PAGE_CACHE_SECONDS = environment.page_cache_seconds(shared_cache=_redis is not None)
+GENERATION_MEMO = PAGE_CACHE_SECONDS > 0
 FRAGMENT_CACHE_SECONDS = environment.fragment_cache_seconds(shared_cache=_redis is not None)
 
 _https = environment.https_enabled()

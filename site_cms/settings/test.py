@@ -29,3 +29,5 @@ WHITENOISE_AUTOREFRESH = True
 # The browser and production smoke tests serve real commits with the cache on.
 PAGE_CACHE_SECONDS = 0
 FRAGMENT_CACHE_SECONDS = 0
+# One process, whose tests advance the generation themselves where content changes (as a commit would).
+GENERATION_MEMO = True

@@ -28,7 +28,11 @@ CREDENTIALS = S3_CREDENTIALS
 
 
 def production_settings(monkeypatch, **env):
-    """Reload the production settings module with ``env`` (and a secret key) and return it."""
+    """Reload the production settings module with ``env`` (and a secret key) and return it.
+
+    One web process unless ``env`` says otherwise (``WEB_CONCURRENCY=None`` leaves it unset).
+    """
+    env = {"WEB_CONCURRENCY": "1", **env}
     monkeypatch.setenv("SECRET_KEY", STRONG_KEY)
     for name in (
         "AWS_STORAGE_BUCKET_NAME",
@@ -43,7 +47,8 @@ def production_settings(monkeypatch, **env):
     ):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
-        monkeypatch.setenv(name, value)
+        if value is not None:
+            monkeypatch.setenv(name, value)
     return importlib.reload(importlib.import_module("site_cms.settings.production"))
 
 
@@ -149,6 +154,10 @@ def test_page_cache_is_shared_through_redis_or_off_with_several_processes(monkey
     with pytest.warns(UserWarning, match="Set REDIS_URL to cache pages"):
         several = production_settings(monkeypatch, WEB_CONCURRENCY="2")
     assert several.PAGE_CACHE_SECONDS == 0
+    assert several.GENERATION_MEMO is False  # nor is the main menu kept per generation
+    # No WEB_CONCURRENCY: bin/start runs two workers, so two local caches: off as well.
+    with pytest.warns(UserWarning, match="Set REDIS_URL to cache pages"):
+        assert production_settings(monkeypatch, WEB_CONCURRENCY=None).PAGE_CACHE_SECONDS == 0
     assert (
         production_settings(monkeypatch, REDIS_URL="redis://x:6379/0", PAGE_CACHE_SECONDS="0").PAGE_CACHE_SECONDS == 0
     )

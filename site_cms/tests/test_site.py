@@ -92,6 +92,7 @@ def test_production_settings_refuse_to_start_without_a_secret_key(monkeypatch):
 def test_production_settings_take_the_environment(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", STRONG_KEY)
     monkeypatch.setenv("ALLOWED_HOSTS", "example.com,www.example.com")
+    monkeypatch.setenv("WEB_CONCURRENCY", "1")  # one process: its local cache may hold pages, without a warning
     production = importlib.reload(importlib.import_module("site_cms.settings.production"))
     assert production.SECRET_KEY == STRONG_KEY
     assert production.ALLOWED_HOSTS == ["example.com", "www.example.com"]

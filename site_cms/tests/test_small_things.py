@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
+from wagtail.models import Site
 
 from profiles.models import ProfileIndexPage
 from testing.factories import make_letting, make_profile
@@ -118,3 +119,18 @@ def test_a_login_with_an_unsafe_next_lands_in_the_admin(client, superuser):
 )
 def test_made_up_sitemap_pages_are_not_found(client, content, path):
     assert client.get(path).status_code == 404
+
+
+def test_a_superuser_deleting_every_site_leaves_sitemaps_not_found_and_search_working(client, content):
+    Site.objects.all().delete()
+    for path in ("/sitemap.xml", "/sitemap-pages.xml", "/sitemap-profiles.xml"):
+        assert client.get(path).status_code == 404, path
+    assert client.get("/search/?q=brunswick").status_code == 200
+
+
+def test_a_site_rooted_at_the_lettings_listing_lists_no_profile_links(client, content, lettings_index):
+    Site.objects.update(root_page=lettings_index)
+    search = client.get("/search/?q=brunswick")
+    assert search.status_code == 200
+    assert "/profiles/AirWow/" not in search.text
+    assert client.get("/sitemap-profiles.xml").status_code == 404  # a section with no URL

@@ -36,11 +36,11 @@ from testing.servers import (
     running_server,
 )
 
-pytestmark = pytest.mark.system  # real processes: run once, on PostgreSQL (make test-system)
-
 REDIS_URL = "redis://127.0.0.1:6379/14"
 SECRET_KEY = "smoke-" + secrets.token_urlsafe(40)
 SUPERUSER = ("smoke-admin", "smoke-admin@example.com", "Smoke-Pass-4321")
+# The tests that start bin/start (and a browser or a container's demo site) run once, on PostgreSQL.
+SYSTEM = pytest.mark.system
 HTTPS = {"X-Forwarded-Proto": "https"}
 PUBLIC_HOST = "www.oc-lettings.example"
 PUBLIC_URL = f"https://{PUBLIC_HOST}"
@@ -54,11 +54,11 @@ PRODUCTION_VARIABLES = (
 
 
 def production_settings(monkeypatch, **env: str):
-    """Reload the production settings with a strong secret key and ``env``, and return the module."""
+    """Reload the production settings with a strong secret key and ``env`` (one web process), and return them."""
     monkeypatch.setenv("SECRET_KEY", secrets.token_urlsafe(50))
     for name in PRODUCTION_VARIABLES:
         monkeypatch.delenv(name, raising=False)
-    for name, value in env.items():
+    for name, value in {"WEB_CONCURRENCY": "1", **env}.items():
         monkeypatch.setenv(name, value)
     return importlib.reload(importlib.import_module("site_cms.settings.production"))
 
@@ -239,6 +239,7 @@ def browser(production) -> Browser:
     return Browser(production["url"])
 
 
+@SYSTEM
 def test_every_public_page_and_both_admin_logins_answer(browser):
     paths = [
         "/",
@@ -261,6 +262,7 @@ def test_every_public_page_and_both_admin_logins_answer(browser):
     assert browser.get(demo_photo).status_code == 200
 
 
+@SYSTEM
 def test_the_release_phase_sets_the_public_address_and_absolute_urls_use_it(browser, production):
     assert f"{PUBLIC_HOST}:443" in production["release"]
     visitor = {"Host": PUBLIC_HOST}
@@ -273,12 +275,14 @@ def test_the_release_phase_sets_the_public_address_and_absolute_urls_use_it(brow
     assert all(url.startswith(f"{PUBLIC_URL}/") for url in urls), urls
 
 
+@SYSTEM
 def test_plain_http_is_redirected_to_https(production):
     response = requests.get(production["url"] + "/lettings/", allow_redirects=False, timeout=10)
     assert response.status_code == 301
     assert response.headers["Location"].startswith("https://")
 
 
+@SYSTEM
 def test_security_headers(browser):
     headers = browser.get("/").headers
     assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
@@ -291,6 +295,7 @@ def test_security_headers(browser):
     assert "object-src 'none'" in csp
 
 
+@SYSTEM
 def test_hashed_static_file_is_compressed_and_cached_for_a_year(browser):
     stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', browser.get("/").text).group(1)
     response = browser.get(stylesheet, headers={"Accept-Encoding": "gzip"})
@@ -301,6 +306,7 @@ def test_hashed_static_file_is_compressed_and_cached_for_a_year(browser):
     assert "--brand" in response.text
 
 
+@SYSTEM
 def test_404_and_500_pages_are_in_the_sites_look(browser, production):
     missing = browser.get("/no/such/page/")
     assert missing.status_code == 404
@@ -313,6 +319,7 @@ def test_404_and_500_pages_are_in_the_sites_look(browser, production):
     assert "/static/css/site." in failing.text
 
 
+@SYSTEM
 def test_error_reaches_sentry_without_personal_data_or_secrets(browser, production):
     sentry = production["sentry"]
     browser.login_to_django_admin(SUPERUSER[0], SUPERUSER[2])
@@ -335,6 +342,7 @@ def test_error_reaches_sentry_without_personal_data_or_secrets(browser, producti
     assert len(sentry.events()) == before
 
 
+@SYSTEM
 def test_healthz_follows_the_database_without_a_restart(production):
     url = production["url"] + "/healthz"
     healthy = requests.get(url, timeout=10)
@@ -353,6 +361,7 @@ def test_healthz_follows_the_database_without_a_restart(production):
         assert requests.get(url, timeout=20).status_code == 200
 
 
+@SYSTEM
 def test_starts_quickly_and_logs_to_stdout(production):
     assert production["started_in"] < 30
     log = production["log"].read_text()
@@ -360,6 +369,7 @@ def test_starts_quickly_and_logs_to_stdout(production):
     assert "GET /healthz" in log
 
 
+@SYSTEM
 def test_laptop_container_alone_serves_the_demo_site(tmp_path):
     """``docker run -p 8000:8000 IMAGE``: no variable at all, SQLite inside, demo data, DEBUG off."""
     env = project_env(LOCAL_DATA_DIR=str(tmp_path / "data"), STATIC_ROOT=str(tmp_path / "static"))

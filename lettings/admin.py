@@ -18,7 +18,7 @@ from django.contrib import admin
 from django.utils.text import capfirst
 from wagtail.images import get_image_model
 
-from .models import NUMERIC_SLUG_MESSAGE, Address, LettingIndexPage, LettingPage
+from .models import NUMERIC_SLUG_MESSAGE, Address, Amenity, LettingIndexPage, LettingPage
 from .usage import IN_PAGE, address_uses, image_uses, where
 
 logger = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 class AddressAdmin(admin.ModelAdmin):
     """Addresses with their letting, searchable by street, city and ZIP code."""
 
-    list_display = ("__str__", "city", "state", "zip_code", "country_iso_code", "letting")
+    list_display = ("__str__", "city", "state", "zip_code", "country_iso_code", "letting", "latitude", "longitude")
     list_filter = ("state", "country_iso_code")
     search_fields = ("street", "city", "zip_code")
     list_select_related = ("letting",)
@@ -40,6 +40,15 @@ class AddressAdmin(admin.ModelAdmin):
         # The letting whose page names an address is already protected by the foreign key (PROTECT).
         drafts = [capfirst(where(letting, how)) for obj in objs for letting, how in address_uses(obj) if how != IN_PAGE]
         return deleted, model_count, perms_needed, [*protected, *drafts]
+
+
+@admin.register(Amenity)
+class AmenityAdmin(admin.ModelAdmin):
+    """Amenities as raw records: name and icon."""
+
+    list_display = ("name", "icon")
+    list_filter = ("icon",)
+    search_fields = ("name",)
 
 
 class ImageAdmin(admin.ModelAdmin):
@@ -67,8 +76,20 @@ class LettingAdminForm(forms.ModelForm):
         """Only the letting's own fields: the page tree fields are managed by Wagtail."""
 
         model = LettingPage
-        fields = ("title", "slug", "address", "summary", "body", "legacy_id")
-        widgets = {"body": forms.Textarea(attrs={"rows": 8})}
+        fields = (
+            "title",
+            "slug",
+            "address",
+            "summary",
+            "body",
+            "legacy_id",
+            *LettingPage.FACT_FIELDS,
+        )
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 8}),
+            "house_rules": forms.Textarea(attrs={"rows": 4}),
+            "amenities": forms.CheckboxSelectMultiple,
+        }
         help_texts = {
             "slug": "Leave empty to make one from the title.",
             "body": "Rich text as Wagtail stores it (HTML); editors normally change it in the Wagtail admin.",
@@ -131,6 +152,9 @@ class LettingPageAdmin(admin.ModelAdmin):
         """Add a new letting under the lettings index, then save a revision and publish or unpublish it."""
         publish = form.cleaned_data["publish"]
         was_live = change and obj.live
+        # A page's many-to-many (amenities) is kept with the page and its revisions: set it before saving,
+        # since Django's admin would only set it after save_model, past the revision and the publishing.
+        obj.amenities = form.cleaned_data.get("amenities", [])
         if change:
             obj.save()
         else:

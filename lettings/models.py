@@ -7,6 +7,7 @@ most one letting (a one-to-one link, enforced by the database).
 
 import logging
 
+from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -16,8 +17,15 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.text import slugify
-from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, Revision
@@ -42,6 +50,40 @@ COUNTRY_CODE_VALIDATOR = RegexValidator(
 )
 NUMERIC_SLUG_MESSAGE = "A letting's slug cannot be only digits: such URLs are kept for old-site links."
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "hr"]
+# The icons an amenity may show (static/img/amenities.svg has one symbol of each name).
+AMENITY_ICONS = [
+    ("check", "Tick"),
+    ("hot-tub", "Hot tub"),
+    ("pool", "Swimming pool"),
+    ("wifi", "Wi-Fi"),
+    ("parking", "Parking"),
+    ("kitchen", "Kitchen"),
+    ("washer", "Washing machine"),
+    ("air-conditioning", "Air conditioning"),
+    ("fireplace", "Fireplace"),
+    ("pets", "Pets"),
+    ("view", "View"),
+    ("beach", "Beach"),
+]
+TOO_MANY = "This is more than any home we let: check the number."
+
+
+def half_steps(value) -> None:
+    """Refuse a number of bathrooms that is not a whole or a half (1, 1.5, 2, ...)."""
+    if value is not None and (value * 2) % 1:
+        raise ValidationError("Count bathrooms in halves: 1, 1.5, 2 ...", code="half_steps")
+
+
+PROPERTY_TYPES = [
+    ("house", "House"),
+    ("apartment", "Apartment"),
+    ("cabin", "Cabin"),
+    ("cottage", "Cottage"),
+    ("villa", "Villa"),
+    ("townhouse", "Townhouse"),
+    ("studio", "Studio"),
+    ("other", "Other"),
+]
 
 
 class Address(models.Model):
@@ -84,6 +126,28 @@ class Address(models.Model):
         editable=False,
         help_text="The id this address had on the old site (set by the import).",
     )
+    latitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(-90, "A latitude is between -90 and 90 degrees."),
+            MaxValueValidator(90, "A latitude is between -90 and 90 degrees."),
+        ],
+        help_text="Degrees north (negative: south), such as 31.149; optional, for the map link.",
+    )
+    longitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(-180, "A longitude is between -180 and 180 degrees."),
+            MaxValueValidator(180, "A longitude is between -180 and 180 degrees."),
+        ],
+        help_text="Degrees east (negative: west), such as -81.491; optional, for the map link.",
+    )
 
     panels = [
         MultiFieldPanel(
@@ -99,6 +163,10 @@ class Address(models.Model):
             ],
             heading="City, state and country",
         ),
+        MultiFieldPanel(
+            [FieldPanel("latitude"), FieldPanel("longitude")],
+            heading="Location on the map (optional)",
+        ),
     ]
 
     class Meta:
@@ -111,6 +179,11 @@ class Address(models.Model):
             models.CheckConstraint(
                 condition=models.Q(number__gte=1, number__lte=9999),
                 name="address_number_1_to_9999",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="address_coordinates_both_and_in_range",
             ),
         ]
 
@@ -129,6 +202,51 @@ class Address(models.Model):
         self.country_iso_code = (self.country_iso_code or "").strip().upper()
         self.street = (self.street or "").strip()
         self.city = (self.city or "").strip()
+        super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
+        """Refuse one coordinate without the other: a map link needs both."""
+        super().clean()
+        if (self.latitude is None) != (self.longitude is None):
+            missing = "longitude" if self.longitude is None else "latitude"
+            raise ValidationError({missing: "Give both the latitude and the longitude, or neither."})
+
+    @property
+    def has_coordinates(self) -> bool:
+        """Tell whether the address has a place on the map."""
+        return self.latitude is not None and self.longitude is not None
+
+
+class Amenity(models.Model):
+    """Something a home offers (a hot tub, Wi-Fi, parking), with its icon; editors choose them per letting."""
+
+    name = models.CharField(
+        max_length=60,
+        unique=True,
+        error_messages={"unique": "An amenity with this name exists already."},
+        help_text="As visitors read it, such as “Hot tub”.",
+    )
+    icon = models.CharField(max_length=20, choices=AMENITY_ICONS, default="check")
+
+    panels = [FieldPanel("name"), FieldPanel("icon")]
+
+    class Meta:
+        verbose_name = "amenity"
+        verbose_name_plural = "amenities"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        """Return the amenity's name."""
+        return self.name
+
+    @property
+    def letting_count(self) -> int:
+        """Return how many lettings offer the amenity (as published)."""
+        return self.lettings.count()
+
+    def clean_fields(self, exclude=None) -> None:
+        """Trim the name before the field rules check it."""
+        self.name = (self.name or "").strip()
         super().clean_fields(exclude=exclude)
 
 
@@ -206,16 +324,120 @@ class LettingPage(Page):
         error_messages={"unique": "Another letting already has this old-site id."},
     )
 
+    # The facts a visitor chooses by. Every one is optional: lettings from the old site have none.
+    property_type = models.CharField(max_length=20, choices=PROPERTY_TYPES, blank=True)
+    sleeps = models.PositiveSmallIntegerField(
+        "sleeps (guests)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1, "A home sleeps at least 1 guest."), MaxValueValidator(50, TOO_MANY)],
+    )
+    bedrooms = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(50, TOO_MANY)], help_text="0 for a studio."
+    )
+    beds = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1, "A home has at least 1 bed."), MaxValueValidator(100, TOO_MANY)],
+    )
+    bathrooms = models.DecimalField(
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, "The number of bathrooms cannot be negative."), half_steps],
+        help_text="Halves allowed: 1.5 is a full bathroom and a half bathroom (a toilet and a basin).",
+    )
+    floor_area = models.PositiveIntegerField(
+        "floor area (sq ft)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(50, "A floor area is at least 50 sq ft."), MaxValueValidator(100_000, TOO_MANY)],
+    )
+    price_per_night = models.DecimalField(
+        "price per night (USD)",
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(1, "A price per night is at least $1 (leave it empty for “price on request”)."),
+            MaxValueValidator(100_000, TOO_MANY),
+        ],
+        help_text="From this price; leave empty and visitors read “price on request”.",
+    )
+    minimum_nights = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1, "The minimum stay is at least 1 night."), MaxValueValidator(365, TOO_MANY)],
+    )
+    check_in_time = models.TimeField("check-in from", null=True, blank=True, help_text="Such as 16:00.")
+    check_out_time = models.TimeField("check-out by", null=True, blank=True, help_text="Such as 10:00.")
+    pets_allowed = models.BooleanField(
+        null=True, blank=True, choices=[(True, "Yes"), (False, "No")], help_text="Leave unset when unknown."
+    )
+    amenities = ParentalManyToManyField(Amenity, blank=True, related_name="lettings")
+    house_rules = RichTextField(blank=True, features=["bold", "italic", "ul", "ol", "link"])
+
+    FACT_FIELDS = (
+        "property_type",
+        "sleeps",
+        "bedrooms",
+        "beds",
+        "bathrooms",
+        "floor_area",
+        "price_per_night",
+        "minimum_nights",
+        "check_in_time",
+        "check_out_time",
+        "pets_allowed",
+        "amenities",
+        "house_rules",
+    )
+
     content_panels = [
         *Page.content_panels,
         FieldPanel("address"),
         MultiFieldPanel([FieldPanel("summary"), FieldPanel("body")], heading="Description"),
         InlinePanel("gallery_images", heading="Photos", label="Photo"),
     ]
+    facts_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("property_type"),
+                FieldRowPanel([FieldPanel("sleeps"), FieldPanel("bedrooms"), FieldPanel("beds")]),
+                FieldRowPanel([FieldPanel("bathrooms"), FieldPanel("floor_area")]),
+            ],
+            heading="The home",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("price_per_night"), FieldPanel("minimum_nights")]),
+                FieldRowPanel([FieldPanel("check_in_time"), FieldPanel("check_out_time")]),
+            ],
+            heading="Price and stay",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("amenities", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("pets_allowed"),
+                FieldPanel("house_rules"),
+            ],
+            heading="Amenities and house rules",
+        ),
+    ]
     promote_panels = [
         *Page.promote_panels,
         MultiFieldPanel([FieldPanel("legacy_id")], heading="Old site"),
     ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Content"),
+            ObjectList(facts_panels, heading="Facts"),
+            ObjectList(promote_panels, heading="Promote"),
+            ObjectList(Page.settings_panels, heading="Settings"),
+        ]
+    )
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),
@@ -239,10 +461,14 @@ class LettingPage(Page):
         verbose_name_plural = "lettings"
 
     def clean(self) -> None:
-        """Refuse all-digit slugs (kept for old-site links) and an address another letting's revision names."""
+        """Refuse all-digit slugs, facts that contradict each other, and an address another letting's revision names.
+
+        Slugs of digits are kept for old-site links (``/lettings/<old id>/``).
+        """
         super().clean()
         if self.slug and self.slug.isdigit():
             raise ValidationError({"slug": NUMERIC_SLUG_MESSAGE})
+        self.check_facts()
         if self.address_id is None:
             return
         # An address another page holds gets the database's own "already belongs" message instead.
@@ -254,6 +480,14 @@ class LettingPage(Page):
                     "choose another address, or change that letting first."
                 }
             )
+
+    def check_facts(self) -> None:
+        """Raise a ``ValidationError`` naming each fact that contradicts another (where both are set)."""
+        errors = {}
+        if self.beds is not None and self.bedrooms is not None and self.beds < self.bedrooms:
+            errors["beds"] = f"A home with {self.bedrooms} bedrooms has at least {self.bedrooms} beds."
+        if errors:
+            raise ValidationError(errors)
 
     @staticmethod
     def revisions_in_play():
@@ -326,7 +560,8 @@ class LettingPage(Page):
 
         Deleting an address that a revision names is refused, but an older database may hold such
         a revision. The editor then opens and asks for an address instead of failing (modelcluster
-        cannot load a protected foreign key that points at a deleted row).
+        cannot load a protected foreign key that points at a deleted row). Deleted amenities need no
+        such care: modelcluster loads only those that still exist (pinned by ``test_facts``).
         """
         address_id = data.get("address")
         if check_fks and address_id is not None and not Address.objects.filter(pk=address_id).exists():

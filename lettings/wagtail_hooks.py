@@ -19,7 +19,7 @@ from wagtail.images.views.multiple import DeleteView as ImageMultipleDeleteView
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Address, LettingPage
+from .models import Address, Amenity, LettingPage
 from .usage import IN_LATEST_REVISION, IN_PAGE, IN_SCHEDULED_REVISION, address_uses, image_uses, where
 
 ADDRESS_HINTS = {
@@ -130,7 +130,7 @@ class AddressViewSet(SnippetViewSet):
     menu_order = 200
     add_to_admin_menu = True
     list_display = ["__str__", "city", "state", "zip_code", "country_iso_code", "letting"]
-    list_export = ["number", "street", "city", "state", "zip_code", "country_iso_code"]
+    list_export = ["number", "street", "city", "state", "zip_code", "country_iso_code", "latitude", "longitude"]
     export_filename = "addresses"
     list_filter = {"state": ["exact"], "city": ["icontains"]}
     search_fields = ["street", "city", "zip_code"]
@@ -139,6 +139,26 @@ class AddressViewSet(SnippetViewSet):
 
 
 register_snippet(AddressViewSet)
+
+
+class AmenityViewSet(SnippetViewSet):
+    """Amenities in ``/cms/snippets/``: a name and an icon each; editors tick them on a letting's Facts tab."""
+
+    model = Amenity
+    icon = "tick-inverse"
+    menu_label = "Amenities"
+    menu_order = 210
+    add_to_admin_menu = True
+    list_display = ["name", "icon", "letting_count"]
+    list_export = ["name", "icon"]
+    export_filename = "amenities"
+    list_filter = {"icon": ["exact"]}
+    search_fields = ["name"]
+    search_backend_name = None
+    ordering = ["name"]
+
+
+register_snippet(AmenityViewSet)
 
 
 @hooks.register("before_copy_page")

@@ -5,9 +5,9 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 from lettings.models import Address
 
 
-def letting_form(address: Address, title: str = "Lakeside Cabin", photos=(), **extra) -> dict:
-    """Return the POST data of the letting page form in the Wagtail admin."""
-    return nested_form_data(
+def letting_form(address: Address, title: str = "Lakeside Cabin", photos=(), amenities=(), **extra) -> dict:
+    """Return the POST data of the letting page form in the Wagtail admin (``amenities``: their ids, ticked)."""
+    data = nested_form_data(
         {
             "title": title,
             "slug": extra.pop("slug", "lakeside-cabin"),
@@ -20,3 +20,6 @@ def letting_form(address: Address, title: str = "Lakeside Cabin", photos=(), **e
             **extra,
         }
     )
+    if amenities:
+        data["amenities"] = list(amenities)  # a checkbox list posts one value per box, not nested fields
+    return data

@@ -11,6 +11,7 @@ from sphinx.ext.graphviz import graphviz
 
 MODELS = (
     "lettings.Address",
+    "lettings.Amenity",
     "lettings.LettingIndexPage",
     "lettings.LettingPage",
     "lettings.LettingPageGalleryImage",
@@ -73,6 +74,10 @@ def build_dot() -> str:
                 continue
             kind = "one-to-one" if isinstance(field, models.OneToOneField) else "many-to-one"
             out.append(f'  "{_label(model)}" -> "{_label(field.related_model)}" [label="{field.name} ({kind})"];')
+        for field in model._meta.local_many_to_many:
+            target = _label(field.related_model)
+            if target in labels:
+                out.append(f'  "{_label(model)}" -> "{target}" [label="{field.name} (many-to-many)"];')
     out.append("}")
     return "\n".join(out)
 

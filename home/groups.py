@@ -3,7 +3,7 @@
 Wagtail's own migrations create both groups with page permissions on the root page and a
 "Moderators approval" workflow. After every ``migrate`` (``home/apps.py`` connects it to
 ``post_migrate``, so existing databases get it too) this module adds what this site needs on top:
-editors may also publish (and so unpublish) lettings and manage addresses, amenities, profiles,
+editors may also publish (and so unpublish) lettings and manage addresses, amenities, booked periods, profiles,
 images and documents; moderators approve what editors submit and may delete lettings
 (``DELETE_LETTINGS``, which ``home/wagtail_hooks.py`` requires because deleting a letting destroys
 its revisions).
@@ -24,7 +24,12 @@ MODERATORS = "Moderators"
 # Deleting a letting page (and its revisions): moderators and superusers only.
 DELETE_LETTINGS = "lettings.delete_lettingpage"
 
-SNIPPET_MODELS = (("lettings", "address"), ("lettings", "amenity"), ("profiles", "profile"))
+SNIPPET_MODELS = (
+    ("lettings", "address"),
+    ("lettings", "amenity"),
+    ("lettings", "bookedperiod"),
+    ("profiles", "profile"),
+)
 MODEL_PERMISSIONS = {EDITORS: (), MODERATORS: (DELETE_LETTINGS,)}
 PAGE_PERMISSIONS = {
     EDITORS: ("add_page", "change_page", "publish_page"),

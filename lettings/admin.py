@@ -18,7 +18,7 @@ from django.contrib import admin
 from django.utils.text import capfirst
 from wagtail.images import get_image_model
 
-from .models import NUMERIC_SLUG_MESSAGE, Address, Amenity, LettingIndexPage, LettingPage
+from .models import NUMERIC_SLUG_MESSAGE, Address, Amenity, BookedPeriod, LettingIndexPage, LettingPage
 from .usage import IN_PAGE, address_uses, image_uses, where
 
 logger = logging.getLogger(__name__)
@@ -49,6 +49,18 @@ class AmenityAdmin(admin.ModelAdmin):
     list_display = ("name", "icon")
     list_filter = ("icon",)
     search_fields = ("name",)
+
+
+@admin.register(BookedPeriod)
+class BookedPeriodAdmin(admin.ModelAdmin):
+    """Booked and blocked periods as raw records, checked like in the Wagtail admin (no overlap)."""
+
+    list_display = ("letting", "start", "end", "nights", "source", "note")
+    list_filter = ("source",)
+    search_fields = ("letting__title", "note")
+    list_select_related = ("letting",)
+    date_hierarchy = "start"
+    raw_id_fields = ("letting",)
 
 
 class ImageAdmin(admin.ModelAdmin):

@@ -11,13 +11,14 @@ class LettingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Clear the page cache when an address, an amenity or an image changes: letting pages and cards show them."""
+        """Clear the page cache when what letting pages show changes: address, amenity, booked period, image."""
         from wagtail.images import get_image_model
 
         from pagecache.signals import clear_when_changed
 
-        from .models import Address, Amenity
+        from .models import Address, Amenity, BookedPeriod
 
         clear_when_changed(Address)
         clear_when_changed(Amenity)
+        clear_when_changed(BookedPeriod)
         clear_when_changed(get_image_model())

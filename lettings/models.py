@@ -74,6 +74,14 @@ def half_steps(value) -> None:
         raise ValidationError("Count bathrooms in halves: 1, 1.5, 2 ...", code="half_steps")
 
 
+BOOKING_SOURCES = [
+    ("manual", "Entered here"),
+    ("airbnb", "Airbnb"),
+    ("vrbo", "Vrbo"),
+    ("booking", "Booking.com"),
+    ("google", "Google Calendar"),
+    ("other", "Another calendar"),
+]
 PROPERTY_TYPES = [
     ("house", "House"),
     ("apartment", "Apartment"),
@@ -598,3 +606,70 @@ class LettingPageGalleryImage(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = "photo"
         verbose_name_plural = "photos"
+
+
+class BookedPeriod(models.Model):
+    """Nights a letting is not free: booked by a guest or blocked by the owner, here or on another channel.
+
+    A period covers the nights from ``start`` up to the day before ``end``: ``end`` is the day the
+    guests leave, which the next guests may arrive on. Two periods of one letting never share a
+    night: :meth:`clean` says which period is in the way, and on PostgreSQL an exclusion constraint
+    (migration 0008) holds even against two editors saving at the same moment.
+    """
+
+    letting = models.ForeignKey(LettingPage, on_delete=models.CASCADE, related_name="booked_periods")
+    start = models.DateField("arrival", help_text="The first night that is not free.")
+    end = models.DateField("departure", help_text="The day the stay ends: that night is free again.")
+    source = models.CharField(
+        max_length=20,
+        choices=BOOKING_SOURCES,
+        default="manual",
+        help_text="Where the period comes from: entered here, or imported from another channel's calendar.",
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="For the team only; never shown to visitors.")
+
+    panels = [
+        FieldPanel("letting"),
+        FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+        FieldPanel("source"),
+        FieldPanel("note"),
+    ]
+
+    class Meta:
+        verbose_name = "booked period"
+        verbose_name_plural = "booked periods"
+        ordering = ["letting", "start"]
+        indexes = [models.Index(fields=["letting", "start", "end"], name="booked_letting_dates")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="booked_period_ends_after_start")
+        ]
+
+    def __str__(self) -> str:
+        """Return the period as "arrival to departure"."""
+        return f"{self.start:%d %b %Y} to {self.end:%d %b %Y}"
+
+    @property
+    def nights(self) -> int:
+        """Return how many nights the period covers."""
+        return (self.end - self.start).days
+
+    def overlapping(self):
+        """Return the letting's other periods that share a night with this one."""
+        return BookedPeriod.objects.filter(letting_id=self.letting_id, start__lt=self.end, end__gt=self.start).exclude(
+            pk=self.pk
+        )
+
+    def clean(self) -> None:
+        """Refuse a period that ends before it starts, or that shares a night with another of the letting's."""
+        super().clean()
+        if self.start is None or self.end is None:
+            return
+        if self.end <= self.start:
+            raise ValidationError({"end": "The departure must be at least one day after the arrival."})
+        if self.letting_id is not None and (clash := self.overlapping().first()):
+            raise ValidationError(
+                {
+                    "start": f"These nights overlap the period {clash} ({clash.get_source_display()}) "
+                    "of this letting: change or delete that one first."
+                }
+            )

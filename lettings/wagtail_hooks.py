@@ -19,7 +19,7 @@ from wagtail.images.views.multiple import DeleteView as ImageMultipleDeleteView
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Address, Amenity, LettingPage
+from .models import Address, Amenity, BookedPeriod, LettingPage
 from .usage import IN_LATEST_REVISION, IN_PAGE, IN_SCHEDULED_REVISION, address_uses, image_uses, where
 
 ADDRESS_HINTS = {
@@ -159,6 +159,26 @@ class AmenityViewSet(SnippetViewSet):
 
 
 register_snippet(AmenityViewSet)
+
+
+class BookedPeriodViewSet(SnippetViewSet):
+    """Booked and blocked periods in ``/cms/snippets/``: by letting and source, searchable, exportable."""
+
+    model = BookedPeriod
+    icon = "date"
+    menu_label = "Booked periods"
+    menu_order = 220
+    add_to_admin_menu = True
+    list_display = ["letting", "start", "end", "nights", "source", "note"]
+    list_export = ["letting", "start", "end", "nights", "source", "note"]
+    export_filename = "booked-periods"
+    list_filter = {"source": ["exact"], "start": ["gte"], "end": ["lte"]}
+    search_fields = ["letting__title", "note"]
+    search_backend_name = None
+    ordering = ["start"]
+
+
+register_snippet(BookedPeriodViewSet)
 
 
 @hooks.register("before_copy_page")

@@ -12,6 +12,7 @@ from sphinx.ext.graphviz import graphviz
 MODELS = (
     "lettings.Address",
     "lettings.Amenity",
+    "lettings.BookedPeriod",
     "lettings.LettingIndexPage",
     "lettings.LettingPage",
     "lettings.LettingPageGalleryImage",

@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.defaultfilters import pluralize
+from django.utils import timezone
 from django.utils.text import slugify
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import (
@@ -35,6 +37,7 @@ from core.main_pages import MainPageMixin
 from core.pagination import keyset_page
 from pagecache.cache import declare_query, declare_uncacheable
 
+from . import calendar
 from .forms import LettingFilterForm
 from .us_states import US_STATES
 
@@ -66,6 +69,7 @@ AMENITY_ICONS = [
     ("beach", "Beach"),
 ]
 TOO_MANY = "This is more than any home we let: check the number."
+CALENDAR_MONTHS = 3  # months of availability a letting's page shows, from the current one
 
 
 def half_steps(value) -> None:
@@ -578,10 +582,51 @@ class LettingPage(Page):
         return super().from_serializable_data(data, check_fks=check_fks, strict_fks=strict_fks)
 
     def get_context(self, request, *args, **kwargs):
-        """Add the ordered gallery, with renditions prefetched, to the template context."""
+        """Add the gallery (renditions prefetched), the amenities and the next months' calendar."""
         context = super().get_context(request, *args, **kwargs)
         context["gallery"] = self.gallery_images.select_related("image").prefetch_related("image__renditions")
+        context["amenities"] = list(self.amenities.all())
+        today = timezone.localdate()
+        first, after_last = calendar.window(today, CALENDAR_MONTHS)
+        periods = self.booked_periods.filter(start__lt=after_last, end__gt=first).only("start", "end")
+        context["calendar"] = calendar.months(periods, today, CALENDAR_MONTHS)
+        context["weekdays"] = calendar.WEEKDAYS
         return context
+
+    @property
+    def size_facts(self) -> list[str]:
+        """Return the size at a glance: "Sleeps 6", "3 bedrooms", "4 beds", "1.5 baths" (those that are set)."""
+        facts = []
+        if self.sleeps is not None:
+            facts.append(f"Sleeps {self.sleeps}")
+        if self.bedrooms == 0:
+            facts.append("Studio")
+        elif self.bedrooms is not None:
+            facts.append(f"{self.bedrooms} bedroom{pluralize(self.bedrooms)}")
+        if self.beds is not None:
+            facts.append(f"{self.beds} bed{pluralize(self.beds)}")
+        if self.bathrooms is not None:
+            baths = f"{self.bathrooms.normalize():f}"
+            facts.append(f"{baths} bath{pluralize(self.bathrooms)}")
+        return facts
+
+    @property
+    def price_label(self) -> str:
+        """Return "from $185 / night", or "Price on request" when no price is set."""
+        if self.price_per_night is None:
+            return "Price on request"
+        price = self.price_per_night
+        amount = f"{price:,.0f}" if price == price.to_integral_value() else f"{price:,.2f}"
+        return f"from ${amount} / night"
+
+    @property
+    def map_url(self) -> str | None:
+        """Return the address's place on OpenStreetMap (a plain link: the page loads nothing from there)."""
+        address = self.address
+        if address is None or not address.has_coordinates:
+            return None
+        lat, lon = f"{address.latitude:f}", f"{address.longitude:f}"
+        return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=15/{lat}/{lon}"
 
     @property
     def card_image(self):

@@ -1,13 +1,16 @@
 """The facts editors keep on a letting (size, price, stay, amenities, rules) and an address's place on the map."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
-from lettings.models import Address, Amenity, LettingPage
+from lettings.models import Address, Amenity, BookedPeriod, LettingPage
 from testing.factories import make_address, make_letting
 from testing.forms import letting_form
 
@@ -189,3 +192,54 @@ def test_deleting_an_amenity_a_letting_offers_leaves_every_page_working(client, 
     letting.get_latest_revision().publish()
     published = LettingPage.objects.get(pk=letting.pk)
     assert (published.title, published.amenities.count()) == ("Pool House (draft)", 0)
+
+
+def test_the_page_shows_the_facts_at_a_glance_amenities_rules_and_the_map_link(client, lettings_index):
+    address = make_address(latitude=Decimal("31.149"), longitude=Decimal("-81.491"))
+    letting = make_letting(lettings_index, title="Marsh House", address=address)
+    for name, value in {**FACTS, "pets_allowed": True, "house_rules": "<p>No parties.</p>"}.items():
+        setattr(letting, name, value)
+    letting.amenities = [Amenity.objects.create(name="Hot tub", icon="hot-tub")]
+    letting.save_revision().publish()
+
+    page = BeautifulSoup(client.get(letting.url).content, "html.parser")
+
+    assert [item.text for item in page.select(".facts__size li")] == ["Sleeps 6", "3 bedrooms", "4 beds", "1.5 baths"]
+    assert page.select_one(".facts__price").text == "from $185 / night"
+    assert [item.text.strip() for item in page.select(".facts__stay li")] == [
+        "Minimum stay: 2 nights",
+        "Check-in from 16:00",
+        "Check-out by 10:00",
+        "Pets welcome",
+    ]
+    amenity = page.select_one(".amenities__list li")
+    assert amenity.text.strip() == "Hot tub"
+    assert amenity.select_one("use")["href"].endswith("amenities.svg#hot-tub")
+    assert amenity.select_one("svg")["aria-hidden"] == "true"
+    assert "No parties." in page.select_one(".house-rules").text
+    link = page.select_one(".letting__map a")
+    assert link["href"] == "https://www.openstreetmap.org/?mlat=31.149000&mlon=-81.491000#map=15/31.149000/-81.491000"
+
+
+def test_a_letting_without_facts_says_price_on_request_and_shows_nothing_empty(client, lettings_index):
+    letting = make_letting(lettings_index, title="Plain House")
+    page = BeautifulSoup(client.get(letting.url).content, "html.parser")
+    assert page.select_one(".facts__price").text == "Price on request"
+    for selector in (".facts__size", ".facts__stay", ".amenities", ".house-rules", ".letting__map"):
+        assert page.select_one(selector) is None, selector
+
+
+def test_the_calendar_marks_the_booked_nights_of_the_next_months(client, lettings_index):
+    letting = make_letting(lettings_index, title="Busy House")
+    next_month = (timezone.localdate().replace(day=1) + timedelta(days=32)).replace(day=1)
+    BookedPeriod.objects.create(letting=letting, start=next_month.replace(day=12), end=next_month.replace(day=15))
+
+    page = BeautifulSoup(client.get(letting.url).content, "html.parser")
+
+    tables = page.select("table.availability__month")
+    assert len(tables) == 3
+    assert [th["scope"] for th in tables[1].select("thead th")] == ["col"] * 7
+    assert tables[1].caption.text == f"{next_month:%B %Y}"
+    taken = [cell.get_text(" ", strip=True) for cell in tables[1].select("td.availability__taken")]
+    assert taken == ["12 taken", "13 taken", "14 taken"]  # the 15th, the departure, is free again
+    assert not tables[0].select("td.availability__taken")

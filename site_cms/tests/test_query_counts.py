@@ -16,7 +16,7 @@ EXPECTED_QUERIES = {
     "/lettings/?after={first_pk}": 10,
     "/lettings/?state=GA": 10,
     "/lettings/?state=GA&city=Savannah&after={first_pk}": 10,
-    "/lettings/letting-0001/": 11,
+    "/lettings/letting-0001/": 13,  # with its amenities and the calendar's booked periods (one query each)
     "/profiles/": 7,
     "/profiles/person0001/": 8,
     "/search/?q=Savannah": 6,

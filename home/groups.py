@@ -28,6 +28,7 @@ SNIPPET_MODELS = (
     ("lettings", "address"),
     ("lettings", "amenity"),
     ("lettings", "bookedperiod"),
+    ("lettings", "calendarfeed"),
     ("profiles", "profile"),
 )
 MODEL_PERMISSIONS = {EDITORS: (), MODERATORS: (DELETE_LETTINGS,)}

@@ -18,7 +18,15 @@ from django.contrib import admin
 from django.utils.text import capfirst
 from wagtail.images import get_image_model
 
-from .models import NUMERIC_SLUG_MESSAGE, Address, Amenity, BookedPeriod, LettingIndexPage, LettingPage
+from .models import (
+    NUMERIC_SLUG_MESSAGE,
+    Address,
+    Amenity,
+    BookedPeriod,
+    CalendarFeed,
+    LettingIndexPage,
+    LettingPage,
+)
 from .usage import IN_PAGE, address_uses, image_uses, where
 
 logger = logging.getLogger(__name__)
@@ -60,6 +68,17 @@ class BookedPeriodAdmin(admin.ModelAdmin):
     search_fields = ("letting__title", "note")
     list_select_related = ("letting",)
     date_hierarchy = "start"
+    raw_id_fields = ("letting",)
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """Calendar feeds as raw records, with the outcome of their last import."""
+
+    list_display = ("letting", "source", "url", "status", "last_checked_at")
+    list_filter = ("source",)
+    search_fields = ("letting__title", "url")
+    readonly_fields = ("last_checked_at", "last_success_at", "last_error", "imported_periods")
     raw_id_fields = ("letting",)
 
 

@@ -11,12 +11,13 @@ from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -620,6 +621,11 @@ class LettingPage(Page):
         return f"from ${amount} / night"
 
     @property
+    def availability_feed_path(self) -> str:
+        """Return the path of the letting's availability feed (iCalendar), for other calendars to subscribe to."""
+        return reverse("letting_availability_feed", args=[self.pk])
+
+    @property
     def map_url(self) -> str | None:
         """Return the address's place on OpenStreetMap (a plain link: the page loads nothing from there)."""
         address = self.address
@@ -653,6 +659,49 @@ class LettingPageGalleryImage(Orderable):
         verbose_name_plural = "photos"
 
 
+class CalendarFeed(models.Model):
+    """Another channel's iCalendar feed of one letting (Airbnb, Vrbo, ...): ``sync_calendars`` imports its periods.
+
+    Each run replaces the periods this feed brought last time with what the feed says now, in one
+    transaction; a feed that cannot be fetched or read changes nothing, and says why in ``last_error``.
+    """
+
+    letting = models.ForeignKey(LettingPage, on_delete=models.CASCADE, related_name="calendar_feeds")
+    source = models.CharField(max_length=20, choices=[choice for choice in BOOKING_SOURCES if choice[0] != "manual"])
+    url = models.URLField(
+        "feed address",
+        max_length=500,
+        validators=[URLValidator(schemes=["https", "http"], message="Enter an address starting https:// or http://.")],
+        help_text="The channel's export link for this home's calendar (iCal, .ics).",
+    )
+    last_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_success_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.CharField(max_length=500, blank=True, editable=False)
+    imported_periods = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    panels = [FieldPanel("letting"), FieldPanel("source"), FieldPanel("url")]
+
+    class Meta:
+        verbose_name = "calendar feed"
+        verbose_name_plural = "calendar feeds"
+        ordering = ["letting", "source"]
+        constraints = [models.UniqueConstraint(fields=["letting", "url"], name="calendar_feed_once_per_letting")]
+
+    def __str__(self) -> str:
+        """Return "<letting> from <source>"."""
+        return f"{self.letting} from {self.get_source_display()}"
+
+    @property
+    def status(self) -> str:
+        """Return the last run's outcome as an editor reads it."""
+        if self.last_checked_at is None:
+            return "Not imported yet"
+        if self.last_success_at != self.last_checked_at:
+            return f"Failed, nothing changed: {self.last_error}"
+        imported = f"{self.imported_periods} period{pluralize(self.imported_periods)} imported"
+        return f"{imported}. {self.last_error}" if self.last_error else imported
+
+
 class BookedPeriod(models.Model):
     """Nights a letting is not free: booked by a guest or blocked by the owner, here or on another channel.
 
@@ -672,6 +721,15 @@ class BookedPeriod(models.Model):
         help_text="Where the period comes from: entered here, or imported from another channel's calendar.",
     )
     note = models.CharField(max_length=200, blank=True, help_text="For the team only; never shown to visitors.")
+    feed = models.ForeignKey(
+        CalendarFeed,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.CASCADE,
+        related_name="periods",
+        help_text="The feed that imported the period; the next import replaces it.",
+    )
 
     panels = [
         FieldPanel("letting"),

@@ -19,7 +19,7 @@ from wagtail.images.views.multiple import DeleteView as ImageMultipleDeleteView
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Address, Amenity, BookedPeriod, LettingPage
+from .models import Address, Amenity, BookedPeriod, CalendarFeed, LettingPage
 from .usage import IN_LATEST_REVISION, IN_PAGE, IN_SCHEDULED_REVISION, address_uses, image_uses, where
 
 ADDRESS_HINTS = {
@@ -179,6 +179,26 @@ class BookedPeriodViewSet(SnippetViewSet):
 
 
 register_snippet(BookedPeriodViewSet)
+
+
+class CalendarFeedViewSet(SnippetViewSet):
+    """Other channels' calendar feeds in ``/cms/snippets/``, with how the last import went."""
+
+    model = CalendarFeed
+    icon = "calendar-alt"
+    menu_label = "Calendar feeds"
+    menu_order = 230
+    add_to_admin_menu = True
+    list_display = ["letting", "source", "url", "status", "last_checked_at"]
+    list_export = ["letting", "source", "url", "status", "last_checked_at", "last_success_at"]
+    export_filename = "calendar-feeds"
+    list_filter = {"source": ["exact"]}
+    search_fields = ["letting__title", "url"]
+    search_backend_name = None
+    ordering = ["letting"]
+
+
+register_snippet(CalendarFeedViewSet)
 
 
 @hooks.register("before_copy_page")

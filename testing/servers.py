@@ -411,3 +411,61 @@ def build_site(env: dict[str, str], lettings: int) -> float:
     started = time.monotonic()
     subprocess.run([sys.executable, "bench/seed.py", str(lettings)], cwd=PROJECT_DIR, env=env, check=True)
     return time.monotonic() - started
+
+
+class FeedServer:
+    """An HTTP server on 127.0.0.1 serving calendar feeds that a test sets: ``serve(path, body)``.
+
+    ``slow(path, seconds)`` makes a path answer its headers at once and then wait before the body,
+    as a stalled channel does; a path never set answers 404.
+    """
+
+    def __init__(self):
+        """Start serving in a background thread."""
+        self.bodies: dict[str, bytes] = {}
+        self.delays: dict[str, float] = {}
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            """Answers GET with the body set for the path."""
+
+            def do_GET(self):
+                """Send the path's body (after its delay), or 404."""
+                body = server.bodies.get(self.path)
+                if body is None:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "text/calendar")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                time.sleep(server.delays.get(self.path, 0))
+                with contextlib.suppress(OSError):
+                    self.wfile.write(body)
+
+            def log_message(self, *args):
+                """Stay quiet."""
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path: str) -> str:
+        """Return the full URL of ``path`` on this server."""
+        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+
+    def serve(self, path: str, body: bytes) -> str:
+        """Serve ``body`` at ``path``; return its URL."""
+        self.bodies[path] = body
+        return self.url(path)
+
+    def slow(self, path: str, seconds: float) -> None:
+        """Make ``path`` wait ``seconds`` before sending its body."""
+        self.delays[path] = seconds
+
+    def close(self) -> None:
+        """Stop serving."""
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)

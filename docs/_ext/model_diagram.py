@@ -13,6 +13,7 @@ MODELS = (
     "lettings.Address",
     "lettings.Amenity",
     "lettings.BookedPeriod",
+    "lettings.CalendarFeed",
     "lettings.LettingIndexPage",
     "lettings.LettingPage",
     "lettings.LettingPageGalleryImage",

@@ -197,3 +197,7 @@ LOGGING = {
 }
 
 SENTRY_OPTIONS = environment.sentry_options()
+
+# sync_calendars refuses feeds on this machine or a private network (an editor's URL must not reach
+# internal services); development and the tests serve their feeds locally.
+CALENDAR_FEEDS_ALLOW_PRIVATE_HOSTS = False

@@ -31,3 +31,5 @@ PAGE_CACHE_SECONDS = 0
 FRAGMENT_CACHE_SECONDS = 0
 # One process, whose tests advance the generation themselves where content changes (as a commit would).
 GENERATION_MEMO = True
+# Feeds served by this machine (the demo feed, the tests' feed server) may be imported.
+CALENDAR_FEEDS_ALLOW_PRIVATE_HOSTS = True

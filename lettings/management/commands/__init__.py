@@ -1,0 +1,1 @@
+"""The lettings app's commands: sync_calendars."""

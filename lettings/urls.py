@@ -1,0 +1,9 @@
+"""URLs of the lettings app that are not pages: each letting's availability feed."""
+
+from django.urls import path
+
+from .feeds import availability_feed
+
+urlpatterns = [
+    path("calendars/<int:letting_id>.ics", availability_feed, name="letting_availability_feed"),
+]

@@ -79,8 +79,10 @@ def seed(total: int) -> None:
             )
             with connection.cursor() as cursor:
                 cursor.executemany(
-                    "INSERT INTO lettings_lettingpage (page_ptr_id, address_id, summary, body, legacy_id) "
-                    "VALUES (%s, %s, %s, %s, %s)",
+                    # Text columns have no database default: the facts left empty are empty strings.
+                    "INSERT INTO lettings_lettingpage "
+                    "(page_ptr_id, address_id, summary, body, legacy_id, property_type, house_rules) "
+                    "VALUES (%s, %s, %s, %s, %s, '', '')",
                     [
                         (page.pk, address.pk, f"Summary {n}", "<p>Bench body.</p>", n + 1)
                         for n, page, address in zip(numbers, pages, addresses, strict=True)

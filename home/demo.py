@@ -21,6 +21,8 @@ import json
 import logging
 import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 
@@ -28,6 +30,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 from PIL import Image as PILImage
@@ -36,7 +39,7 @@ from wagtail.images import get_image_model
 
 from legacy.importer import ImportPlan, Kind, LegacyImport, Mode, Status, Step
 from legacy.json_source import JsonSource
-from lettings.models import LettingIndexPage, LettingPage, LettingPageGalleryImage
+from lettings.models import Amenity, BookedPeriod, LettingIndexPage, LettingPage, LettingPageGalleryImage
 from profiles.models import ProfileIndexPage
 
 from .groups import EDITORS, MODERATORS, grant_group_permissions
@@ -192,9 +195,48 @@ class DemoDataLoader:
             f"<p>{escape(letting.title)} comes from our original catalogue. "
             "Get in touch to check that it is free on the dates you want.</p>"
         )
+        self._add_facts(letting, record)
         if self.with_photos:
             self._add_photo(letting, PHOTO_COLOURS[place % len(PHOTO_COLOURS)])
         logger.info("Demo data: publishing letting %r (old id %s)", letting.title, letting.legacy_id)
+
+    def _amenities(self) -> dict[str, Amenity]:
+        """Return the demo amenities by name, creating those that are missing (an editor's are left alone)."""
+        if not hasattr(self, "_amenities_by_name"):
+            self._amenities_by_name = {}
+            for record in self.data.get("amenities", []):
+                amenity, created = Amenity.objects.get_or_create(name=record["name"], defaults={"icon": record["icon"]})
+                if created:
+                    self.report.count("amenities")
+                self._amenities_by_name[amenity.name] = amenity
+        return self._amenities_by_name
+
+    def _add_facts(self, letting: LettingPage, record: dict) -> None:
+        """Give a new letting the demo's facts, amenities and booked nights, and its address a place on the map.
+
+        Booked nights are months from the current one, so the demo calendar always shows some.
+        """
+        for name, value in record.get("facts", {}).items():
+            setattr(letting, name, value)
+        letting.full_clean(exclude=["address", "path", "depth", "slug"])
+        amenities = self._amenities()
+        letting.amenities = [amenities[name] for name in record.get("amenities", [])]
+        address = letting.address
+        if record.get("coordinates") and address is not None and not address.has_coordinates:
+            address.latitude, address.longitude = (Decimal(str(value)) for value in record["coordinates"])
+            address.full_clean()
+            address.save(update_fields=["latitude", "longitude"])
+        first_of_month = timezone.localdate().replace(day=1)
+        for months_ahead, first_night, departure in record.get("booked", []):
+            month = first_of_month
+            for _ in range(months_ahead):
+                month = (month + timedelta(days=32)).replace(day=1)
+            period = BookedPeriod(
+                letting=letting, start=month.replace(day=first_night), end=month.replace(day=departure), note="Demo"
+            )
+            period.full_clean()
+            period.save()
+            self.report.count("booked periods")
 
     def _add_photo(self, letting: LettingPage, colour: str) -> None:
         """Give a letting one generated photo in its gallery."""

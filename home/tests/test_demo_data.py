@@ -125,7 +125,7 @@ def test_letting_deleted_by_an_editor_is_restored_with_its_address(client, letti
     address = letting.address
     letting.delete()
     output = run("--no-photos")
-    assert "created 1 lettings." in output
+    assert "created 1 lettings, 3 booked periods." in output
     restored = LettingPage.objects.get(legacy_id=1)
     assert restored.live
     assert restored.address == address
@@ -185,7 +185,7 @@ def test_deleted_letting_whose_slug_was_taken_is_restored_beside_it(client, lett
     address.delete()
     make_letting(lettings_index, title="Another house", slug="joshua-tree-green-haus-w-hot-tub")
     output = run("--no-photos")
-    assert "created 1 addresses, 1 lettings." in output
+    assert "created 1 addresses, 1 lettings, 3 booked periods." in output
     assert (
         f"Letting '{GREEN_HAUS}' (old id 1) restored with the slug joshua-tree-green-haus-w-hot-tub-2: "
         "another page holds joshua-tree-green-haus-w-hot-tub."
@@ -301,3 +301,17 @@ def test_a_letting_whose_address_a_draft_names_is_left_out_with_a_note(lettings_
     assert not LettingPage.objects.filter(legacy_id=2).exists()
     assert f"now belongs to the letting {other.title!r}" in output
     assert LettingPage.objects.live().count() == 5
+
+
+def test_the_demo_lettings_have_facts_amenities_a_place_and_booked_nights(client, lettings_index):
+    output = run("--no-photos")
+    assert "10 amenities" in output
+    joshua = LettingPage.objects.get(legacy_id=1)
+    assert (joshua.address.state, joshua.sleeps, joshua.price_per_night) == ("GA", 4, 165)
+    assert "Hot tub" in [amenity.name for amenity in joshua.amenities.all()]
+    assert joshua.address.has_coordinates
+    assert joshua.booked_periods.count() == 3
+    assert LettingPage.objects.get(legacy_id=6).price_per_night is None  # price on request
+    page = client.get(joshua.url).text
+    assert "from $165 / night" in page
+    assert "availability__taken" in page

@@ -92,6 +92,10 @@ def test_real_database_arrives_whole_and_equal(client, lettings_index):
     assert REAL_DATABASE.is_file(), f"The old site's database is not at {REAL_DATABASE}: set LEGACY_DATABASE."
     run(REAL_DATABASE)
     assert (LettingPage.objects.live().count(), Address.objects.count()) == (6, 6)
+    # The old site knew no facts, amenities, coordinates or bookings: they stay empty.
+    assert not LettingPage.objects.filter(price_per_night__isnull=False).exists()
+    assert not LettingPage.objects.filter(amenities__isnull=False).exists()
+    assert not Address.objects.filter(latitude__isnull=False).exists()
     assert (get_user_model().objects.count(), Profile.objects.count()) == (5, 4)
     for row in source_rows(REAL_DATABASE, "SELECT * FROM auth_user"):
         user = get_user_model().objects.get(username=row["username"])

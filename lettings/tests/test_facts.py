@@ -103,16 +103,6 @@ def test_lettings_without_facts_keep_working(client, lettings_index):
     assert client.get(letting.url).status_code == 200
 
 
-def test_the_demo_and_old_site_import_leave_the_facts_empty(lettings_index):
-    from django.core.management import call_command
-
-    call_command("load_demo_data", "--no-photos", stdout=None)
-    letting = LettingPage.objects.get(legacy_id=1)
-    assert (letting.price_per_night, letting.sleeps, letting.property_type) == (None, None, "")
-    assert not letting.amenities.exists()
-    assert letting.address.latitude is None
-
-
 def test_the_django_admin_shows_and_saves_the_facts(client, superuser, lettings_index):
     fireplace = Amenity.objects.create(name="Fireplace", icon="fireplace")
     client.force_login(superuser)

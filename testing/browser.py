@@ -1,5 +1,7 @@
 """What browser tests do as a person would: log in to either admin; where axe-core, the accessibility checker, is."""
 
+import time
+
 from testing.servers import PROJECT_DIR
 
 AXE = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
@@ -22,3 +24,16 @@ def log_in_to_wagtail(page, username: str, password: str) -> None:
 def log_in_to_django_admin(page, username: str, password: str) -> None:
     """Log in through the Django admin's login form."""
     _log_in(page, "admin", "input[type=submit]", username, password)
+
+
+def wait_until(page, expression: str, timeout: float = 15.0) -> None:
+    """Wait until the JavaScript ``expression`` is true in ``page``, checking it every 100 ms.
+
+    Playwright's ``wait_for_function`` polls by evaluating a string inside the page, which the
+    site's Content-Security-Policy (no ``'unsafe-eval'``) forbids; ``page.evaluate`` is not subject to it.
+    """
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(100)

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from testing.browser import log_in_to_wagtail
+from testing.browser import log_in_to_wagtail, wait_until
 
 pytestmark = pytest.mark.system  # real processes: run once, on PostgreSQL (make test-system)
 
@@ -106,8 +106,9 @@ def test_editor_writes_previews_publishes_revises_and_unpublishes(page, second_p
     visitor.goto(f"/search/?q={suffix}")
     assert title in visitor.locator(".search-results").inner_text()
     visitor.goto(f"/lettings/{slug}/")
-    visitor.wait_for_function(
-        "Array.from(document.querySelectorAll('.gallery img')).every(i => i.complete && i.naturalWidth > 0)"
+    visitor.locator(".gallery img").first.scroll_into_view_if_needed()  # the photos load lazily
+    wait_until(
+        visitor, "Array.from(document.querySelectorAll('.gallery img')).every(i => i.complete && i.naturalWidth > 0)"
     )
     assert visitor.locator(".gallery img").get_attribute("alt") == "A porch with two chairs"
 

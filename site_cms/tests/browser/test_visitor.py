@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from testing.browser import AXE
+from testing.browser import AXE, wait_until
 
 pytestmark = pytest.mark.system  # real processes: run once, on PostgreSQL (make test-system)
 
@@ -41,8 +41,8 @@ def test_visitor_journey(any_page):
     assert "4 Military Street" in address
     assert "Willoughby, OH 44094" in address
     page.locator(".gallery img").first.scroll_into_view_if_needed()
-    page.wait_for_function(
-        "Array.from(document.querySelectorAll('.gallery img')).every(img => img.complete && img.naturalWidth > 0)"
+    wait_until(
+        page, "Array.from(document.querySelectorAll('.gallery img')).every(img => img.complete && img.naturalWidth > 0)"
     )
     page.go_back()
     page.wait_for_url("**/lettings/")
@@ -104,7 +104,7 @@ def test_keyboard_alone_skip_link_first_and_visible_focus(page, path):
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
     assert page.evaluate("document.activeElement.getBoundingClientRect().top") >= 0
     page.keyboard.press("Enter")
-    page.wait_for_function("location.hash === '#main' && document.activeElement.id === 'main'")
+    wait_until(page, "location.hash === '#main' && document.activeElement.id === 'main'")
     # From the top again, Tab through the whole page: every control that takes the focus shows an outline.
     page.goto(path)
     visited = 0

@@ -21,7 +21,6 @@ import json
 import logging
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
@@ -39,6 +38,7 @@ from wagtail.images import get_image_model
 
 from legacy.importer import ImportPlan, Kind, LegacyImport, Mode, Status, Step
 from legacy.json_source import JsonSource
+from lettings.calendar import month_starts
 from lettings.models import Amenity, BookedPeriod, LettingIndexPage, LettingPage, LettingPageGalleryImage
 from profiles.models import ProfileIndexPage
 
@@ -226,11 +226,9 @@ class DemoDataLoader:
             address.latitude, address.longitude = (Decimal(str(value)) for value in record["coordinates"])
             address.full_clean()
             address.save(update_fields=["latitude", "longitude"])
-        first_of_month = timezone.localdate().replace(day=1)
+        today = timezone.localdate()
         for months_ahead, first_night, departure in record.get("booked", []):
-            month = first_of_month
-            for _ in range(months_ahead):
-                month = (month + timedelta(days=32)).replace(day=1)
+            month = month_starts(today, months_ahead + 1)[-1]
             period = BookedPeriod(
                 letting=letting, start=month.replace(day=first_night), end=month.replace(day=departure), note="Demo"
             )

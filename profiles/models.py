@@ -107,7 +107,10 @@ class ProfileIndexPage(MainPageMixin, RoutablePageMixin, Page):
         The one place a profile's address is built: pages, search results and the sitemap use it.
         Returns None when the index has no URL (it is not under the site's root page).
         """
+        return next(self.profile_urls([profile], request, full=full))
+
+    def profile_urls(self, profiles, request=None, *, full: bool = False):
+        """Yield the URL of each profile's page, working out the index's own URL once (a sitemap lists 2,000)."""
         base = self.get_full_url(request) if full else self.get_url(request)
-        if base is None:
-            return None
-        return base + self.reverse_subpage("profile", args=[profile.user.username])
+        for profile in profiles:
+            yield None if base is None else base + self.reverse_subpage("profile", args=[profile.user.username])

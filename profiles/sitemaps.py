@@ -35,9 +35,10 @@ class ProfileSitemap(SectionSitemap):
         index = self._index()
         if index is None:
             return []
+        profiles = list(self.paginator.page(page).object_list)
+        locations = index.profile_urls(profiles, self.request, full=True)
         entries = [
-            {"item": profile, "location": index.profile_url(profile, self.request, full=True)}
-            for profile in self.paginator.page(page).object_list
+            {"item": profile, "location": location} for profile, location in zip(profiles, locations, strict=True)
         ]
         # Outside the site's root page (a superuser moved the root) the index has no URL: nothing to list.
         return [entry for entry in entries if entry["location"] is not None]

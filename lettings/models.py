@@ -34,6 +34,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, Revision
 from wagtail.search import index
 
+import core.converters  # noqa: F401  registers <dbid:...> for the old-site route below
 from core.main_pages import MainPageMixin
 from core.pagination import keyset_page
 from pagecache.cache import declare_query, declare_uncacheable
@@ -300,7 +301,7 @@ class LettingIndexPage(MainPageMixin, RoutablePageMixin, Page):
             declare_uncacheable(request)
         return context
 
-    @path("<int:legacy_id>/", name="legacy_letting")
+    @path("<dbid:legacy_id>/", name="legacy_letting")
     def legacy_letting(self, request, legacy_id: int):
         """Send an old-site link ``/lettings/<old id>/`` permanently to the letting's page."""
         letting = LettingPage.objects.live().descendant_of(self).filter(legacy_id=legacy_id).first()

@@ -2,8 +2,10 @@
 
 from django.urls import path
 
+import core.converters  # noqa: F401  registers <dbid:...>
+
 from .feeds import availability_feed
 
 urlpatterns = [
-    path("calendars/<int:letting_id>.ics", availability_feed, name="letting_availability_feed"),
+    path("calendars/<dbid:letting_id>.ics", availability_feed, name="letting_availability_feed"),
 ]

@@ -92,6 +92,9 @@ def test_only_a_live_public_letting_has_a_feed(client, letting, lettings_index):
     draft = make_letting(lettings_index, title="Draft House", publish=False)
     assert client.get(reverse("letting_availability_feed", args=[draft.pk])).status_code == 404
     assert client.get("/calendars/999999.ics").status_code == 404
+    assert client.get(f"/calendars/{'9' * 30}.ics").status_code == 404  # past any integer column
+    letting.delete()
+    assert client.get(feed_url).status_code == 404
 
 
 def test_a_good_feed_is_imported_and_the_next_run_replaces_it(feeds, letting, monkeypatch):

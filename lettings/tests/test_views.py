@@ -178,3 +178,8 @@ class TestPageRules(WagtailPageTestCase):
     def test_there_is_one_lettings_index(self):
         # The migrations created it, so no other can be added.
         assert not LettingIndexPage.can_create_at(HomePage.objects.get())
+
+
+@pytest.mark.parametrize("old_id", ["9" * 11, "9" * 30, "2147483648"])
+def test_an_old_link_with_an_id_past_any_column_is_not_found(client, lettings_index, old_id):
+    assert client.get(f"/lettings/{old_id}/").status_code == 404

@@ -81,15 +81,19 @@ def keyset_page(
 ) -> KeysetPage:
     """Return the page of ``queryset`` (ordered by ``order_field`` then pk) that ``params`` asks for.
 
-    ``params`` is the request's query dictionary: ``after`` or ``before`` (after ``prefix``, where a
-    page lists two kinds) hold a primary key; with neither (or a malformed one) the first page is
-    returned. ``base_query`` is the query string the page links keep (filters, search words). The
-    cursor row's sort value is read in the same query, as a subquery, so a page is always one
-    query (plus its prefetches).
+    ``order_field`` names a column that is never empty; with a leading ``-`` the order is
+    descending (ties then by descending pk). ``params`` is the request's query dictionary:
+    ``after`` or ``before`` (after ``prefix``, where a page lists two kinds) hold a primary key;
+    with neither (or a malformed one) the first page is returned. ``base_query`` is the query string
+    the page links keep (filters, sort, search words). The cursor row's sort value is read in the
+    same query, as a subquery, so a page is always one query (plus its prefetches).
     """
+    descending = order_field.startswith("-")
+    column = order_field.lstrip("-")
+    ascending_order, descending_order = (column, "pk"), (f"-{column}", "-pk")
     after, before = cursor_from(params.get(f"{prefix}after")), cursor_from(params.get(f"{prefix}before"))
     if after is None and before is None:
-        rows = list(queryset.order_by(order_field, "pk")[: per_page + 1])
+        rows = list(queryset.order_by(*(descending_order if descending else ascending_order))[: per_page + 1])
         return KeysetPage(rows[:per_page], False, len(rows) > per_page, base_query, prefix)
     # The parameter the page was built from, as it was read (the page cache keys pages by it).
     used = {f"{prefix}after": after} if after is not None else {f"{prefix}before": before}
@@ -98,13 +102,13 @@ def keyset_page(
     cursor = after if forward else before
     # The cursor's row is looked up in the listed rows themselves: a cursor naming a row the listing
     # does not show (unpublished, restricted, filtered out) gives an empty page, never its position.
-    pivot = Subquery(queryset.order_by().filter(pk=cursor).values(order_field)[:1])
-    bound, past_cursor, order = (
-        ("gte", "lte", (order_field, "pk")) if forward else ("lte", "gte", (f"-{order_field}", "-pk"))
-    )
+    pivot = Subquery(queryset.order_by().filter(pk=cursor).values(column)[:1])
+    # Walking up the column: forward in an ascending order, backward in a descending one.
+    upward = forward != descending
+    bound, past_cursor, order = ("gte", "lte", ascending_order) if upward else ("lte", "gte", descending_order)
     rows = list(
-        queryset.filter(**{f"{order_field}__{bound}": pivot})
-        .exclude(**{order_field: pivot, f"pk__{past_cursor}": cursor})
+        queryset.filter(**{f"{column}__{bound}": pivot})
+        .exclude(**{column: pivot, f"pk__{past_cursor}": cursor})
         .order_by(*order)[: per_page + 1]
     )
     more = len(rows) > per_page

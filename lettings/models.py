@@ -6,6 +6,7 @@ most one letting (a one-to-one link, enforced by the database).
 """
 
 import logging
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
@@ -13,7 +14,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.defaultfilters import pluralize
@@ -37,9 +39,10 @@ from wagtail.search import index
 import core.converters  # noqa: F401  registers <dbid:...> for the old-site route below
 from core.main_pages import MainPageMixin
 from core.pagination import keyset_page
-from pagecache.cache import declare_query, declare_uncacheable
+from pagecache.cache import declare_query, declare_uncacheable, per_generation
 
 from . import calendar
+from .choices import PROPERTY_TYPES
 from .forms import LettingFilterForm
 from .us_states import US_STATES
 
@@ -71,6 +74,7 @@ AMENITY_ICONS = [
     ("beach", "Beach"),
 ]
 TOO_MANY = "This is more than any home we let: check the number."
+PRICE_ON_REQUEST_SORT_KEY = Decimal("1000000")  # above any price (at most 100,000): sorts last
 CALENDAR_MONTHS = 3  # months of availability a letting's page shows, from the current one
 
 
@@ -87,16 +91,6 @@ BOOKING_SOURCES = [
     ("booking", "Booking.com"),
     ("google", "Google Calendar"),
     ("other", "Another calendar"),
-]
-PROPERTY_TYPES = [
-    ("house", "House"),
-    ("apartment", "Apartment"),
-    ("cabin", "Cabin"),
-    ("cottage", "Cottage"),
-    ("villa", "Villa"),
-    ("townhouse", "Townhouse"),
-    ("studio", "Studio"),
-    ("other", "Other"),
 ]
 
 
@@ -284,22 +278,34 @@ class LettingIndexPage(MainPageMixin, RoutablePageMixin, Page):
         return LettingPage.objects.live().public().descendant_of(self).select_related("address")
 
     def get_context(self, request, *args, **kwargs):
-        """Add the filter form and the current page of lettings to the template context."""
+        """Add the filter form, its active filters and the current page of lettings to the template context."""
         context = super().get_context(request, *args, **kwargs)
-        form = LettingFilterForm(request.GET)
+        amenity_choices = per_generation(request, "amenity-choices", self.amenity_choices)
+        form = LettingFilterForm(request.GET, amenity_choices=amenity_choices)
         lettings = self.lettings()
         if form.is_valid():
             lettings = form.filter(lettings)
         context["filter_form"] = form
         context["filter_query"] = form.query_string()
+        context["filter_chips"] = form.chips() if form.is_valid() else []
+        context["filtered"] = bool(context["filter_chips"])
         context["lettings"] = keyset_page(
-            lettings, request.GET, order_field="title", per_page=self.per_page, base_query=context["filter_query"]
+            lettings,
+            request.GET,
+            order_field=form.order_field,
+            per_page=self.per_page,
+            base_query=context["filter_query"],
         )
         if form.is_valid():
-            declare_query(request, {**form.cleaned_data, **context["lettings"].cursor})
+            declare_query(request, {**form.canonical_params(), **context["lettings"].cursor})
         else:
             declare_uncacheable(request)
         return context
+
+    @staticmethod
+    def amenity_choices() -> list[tuple[int, str]]:
+        """Return every amenity as ``(id, name)``, in name order, for the filter form."""
+        return list(Amenity.objects.values_list("pk", "name"))
 
     @path("<dbid:legacy_id>/", name="legacy_letting")
     def legacy_letting(self, request, legacy_id: int):
@@ -392,6 +398,18 @@ class LettingPage(Page):
     )
     amenities = ParentalManyToManyField(Amenity, blank=True, related_name="lettings")
     house_rules = RichTextField(blank=True, features=["bold", "italic", "ul", "ol", "link"])
+    # Sort keys of the listing's price sorts, kept by the database. A "price on request" letting
+    # sorts last both ways, and a key that is never empty lets keyset pagination compare rows.
+    price_low_first = models.GeneratedField(
+        expression=Coalesce("price_per_night", Value(PRICE_ON_REQUEST_SORT_KEY)),
+        output_field=models.DecimalField(max_digits=9, decimal_places=2),
+        db_persist=True,
+    )
+    price_high_first = models.GeneratedField(
+        expression=Coalesce(-F("price_per_night"), Value(PRICE_ON_REQUEST_SORT_KEY)),
+        output_field=models.DecimalField(max_digits=9, decimal_places=2),
+        db_persist=True,
+    )
 
     FACT_FIELDS = (
         "property_type",
@@ -473,6 +491,11 @@ class LettingPage(Page):
     class Meta:
         verbose_name = "letting"
         verbose_name_plural = "lettings"
+        # The listing's price sorts walk these in order and stop after one page (keyset pagination).
+        indexes = [
+            models.Index(fields=["price_low_first", "page_ptr"], name="letting_price_low_first"),
+            models.Index(fields=["price_high_first", "page_ptr"], name="letting_price_high_first"),
+        ]
 
     def clean(self) -> None:
         """Refuse all-digit slugs, facts that contradict each other, and an address another letting's revision names.
@@ -557,6 +580,16 @@ class LettingPage(Page):
         base = self.slug_from_title(self.title)
         if base.startswith("letting-") and base.removeprefix("letting-").isdigit():
             self.slug = self.free_slug(base, self.get_parent() if self.path else None, self)
+
+    def save(self, *args, **kwargs):
+        """Give a live letting a first publication time when it has none (the "newest" sort orders by it).
+
+        Wagtail sets it when a revision is published; a page saved live by code (an import, a
+        factory) would otherwise have none and sort nowhere.
+        """
+        if self.live and self.first_published_at is None:
+            self.first_published_at = timezone.now()
+        return super().save(*args, **kwargs)
 
     def full_clean(self, *args, **kwargs) -> None:
         """Choose the slug of a digits-only title before Wagtail fills an empty slug, then validate."""

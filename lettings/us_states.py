@@ -58,3 +58,6 @@ US_STATES = (
     ("PR", "Puerto Rico"),
     ("VI", "U.S. Virgin Islands"),
 )
+
+# State names by code, for labels such as the listing's filter chips.
+US_STATE_NAMES = dict(US_STATES)

@@ -1,8 +1,14 @@
 """Every public page runs the same number of queries with 3 lettings or 40 (uncached), and none from the cache."""
 
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from lettings.models import Amenity, BookedPeriod
 
 from testing.factories import make_address, make_image, make_letting, make_profile
 
@@ -16,6 +22,16 @@ EXPECTED_QUERIES = {
     "/lettings/?after={first_pk}": 10,
     "/lettings/?state=GA": 10,
     "/lettings/?state=GA&city=Savannah&after={first_pk}": 10,
+    # Every filter and sort of the listing, on a first page and after a cursor (the first letting
+    # passes every filter below: its dates are free, it sleeps 4, has the hot tub and allows pets).
+    "/lettings/?check_in={check_in}&check_out={check_out}&guests=4": 10,
+    "/lettings/?check_in={check_in}&check_out={check_out}&guests=4&after={first_pk}": 10,
+    "/lettings/?bedrooms=2&price_min=50&price_max=400&type=cabin": 10,
+    "/lettings/?amenity={hot_tub}&pets=1&after={first_pk}": 10,
+    "/lettings/?sort=price": 10,
+    "/lettings/?sort=price&after={first_pk}": 10,
+    "/lettings/?sort=-price&before={first_pk}": 10,
+    "/lettings/?sort=newest&before={first_pk}": 10,
     "/lettings/letting-0001/": 13,  # with its amenities and the calendar's booked periods (one query each)
     "/profiles/": 7,
     "/profiles/person0001/": 8,
@@ -31,6 +47,7 @@ def site(request, home_page, lettings_index, profiles_index):
     It is in Savannah, with another after it, so the filtered pages' cursors name a row of their list.
     """
     photo = make_image()
+    hot_tub = Amenity.objects.create(name="Hot tub", icon="hot-tub")
     lettings = [
         make_letting(
             lettings_index,
@@ -38,19 +55,36 @@ def site(request, home_page, lettings_index, profiles_index):
             address=make_address(city="Savannah" if number % 2 == 0 else "Brunswick", state="GA"),
             photos=2,
             image=photo,
+            property_type="cabin",
+            sleeps=4 + number % 3,
+            bedrooms=2,
+            beds=3,
+            price_per_night=None if number % 5 == 3 else Decimal(100 + number * 5),
+            pets_allowed=number % 2 == 0,
+            amenities=[hot_tub] if number % 2 == 0 else [],
         )
         for number in range(request.param)
     ]
+    stay = stay_next_month()
+    for letting in lettings[1::2]:  # every other letting is booked over the stay the filters ask for
+        BookedPeriod.objects.create(letting=letting, start=stay["check_in"], end=stay["check_out"])
     for number in range(request.param):
         make_profile(f"person{number:04d}", favorite_city="Savannah")
     return lettings[0]
 
 
+def stay_next_month() -> dict:
+    """Return the 12th to the 15th of next month, as the filters' check-in and check-out."""
+    next_month = (timezone.localdate().replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    return {"check_in": next_month.replace(day=12), "check_out": next_month.replace(day=15)}
+
+
 def second_visit_counts(client, first_pk: int) -> dict[str, int]:
     """Visit every page twice and return the query count of each second visit, by URL template."""
     counts = {}
+    values = {"first_pk": first_pk, "hot_tub": Amenity.objects.get().pk, **stay_next_month()}
     for template in EXPECTED_QUERIES:
-        url = template.format(first_pk=first_pk)
+        url = template.format(**values)
         assert client.get(url).status_code == 200, url
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)

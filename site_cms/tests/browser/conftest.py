@@ -175,6 +175,12 @@ def second_page(browser, site, request):
     yield from _open_page(browser, site, request, DESKTOP)
 
 
+@pytest.fixture
+def phone_page(browser, site, request):
+    """Yield a phone-sized page."""
+    yield from _open_page(browser, site, request, PHONE)
+
+
 @pytest.fixture(params=[PHONE, DESKTOP], ids=["phone", "desktop"])
 def any_page(browser, site, request):
     """Yield a page at phone size, then at desktop size."""

@@ -1,5 +1,6 @@
 """A visitor's journeys, accessibility (axe-core, WCAG 2.1 A and AA) and keyboard use, in a real browser."""
 
+import datetime
 import json
 
 import pytest
@@ -16,6 +17,8 @@ PUBLIC_PAGES = [
     "/profiles/AirWow/",
     "/search/?q=brunswick",
     "/no-such-page/",
+    "/lettings/?state=GA&guests=4&pets=1&sort=-price",  # active filters as chips
+    "/lettings/?check_in=2020-01-01&check_out=2020-01-02&guests=0",  # errors next to their fields
 ]
 
 
@@ -61,8 +64,8 @@ def test_visitor_journey(any_page):
 
     page.goto("/lettings/")
     page.select_option("#id_state", "GA")
-    page.get_by_role("button", name="Filter").click()
-    page.wait_for_url("**/lettings/?state=GA*")
+    page.get_by_role("button", name="Show lettings").click()
+    page.wait_for_url("**/lettings/?*state=GA*")
     assert "Joshua Tree Green Haus /w Hot Tub" in page.locator(".card__title").all_inner_texts()
     assert all(place.endswith(", GA") for place in page.locator(".card__meta").all_inner_texts())
     assert "Oceanview Retreat" not in page.locator("main").inner_text()
@@ -75,6 +78,54 @@ def test_visitor_journey(any_page):
     page.goto("/lettings/2/")
     assert page.url.endswith("/lettings/oceanview-retreat/")
     assert images_loaded(page)
+    page.watch.assert_clean()
+
+
+def test_a_visitor_on_a_phone_finds_a_georgia_home_for_four_with_a_hot_tub_and_sees_its_calendar(phone_page):
+    page = phone_page
+    page.goto("/lettings/")
+    first_of_next_month = (datetime.date.today().replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    next_month = f"{first_of_next_month:%Y-%m}"
+    filters = page.get_by_role("form", name="Find a home")
+    filters.get_by_label("Check-in").fill(f"{next_month}-12")
+    filters.get_by_label("Check-out").fill(f"{next_month}-15")
+    filters.get_by_label("Guests").fill("4")
+    filters.get_by_label("Price per night up to ($)").fill("200")
+    filters.get_by_label("State").select_option(label="Georgia")
+    filters.get_by_label("Hot tub").check()
+    filters.get_by_role("button", name="Show lettings").click()
+    page.wait_for_url("**/lettings/?*guests=4*")
+
+    assert page.locator(".card__title").all_inner_texts() == ["Joshua Tree Green Haus /w Hot Tub"]
+    chips = page.get_by_role("list", name="Active filters").get_by_role("link")
+    assert [chip.get_attribute("aria-label") for chip in chips.all()][:5] == [
+        "Remove filter: " + label
+        for label in (
+            f"{first_of_next_month:%b} 12 to {first_of_next_month:%b} 15",
+            "4 guests",
+            "Up to $200 a night",
+            "Hot tub",
+            "Georgia",
+        )
+    ]
+    assert page.locator(".card__price").all_inner_texts() == ["from $165 / night"]
+
+    page.get_by_role("link", name="Joshua Tree Green Haus /w Hot Tub").click()
+    page.wait_for_url("**/lettings/joshua-tree-green-haus-w-hot-tub/")
+    availability = page.get_by_role("region", name="Availability")
+    availability.scroll_into_view_if_needed()
+    assert availability.is_visible()
+    months = availability.locator("table caption").all_inner_texts()
+    assert len(months) == 3
+    next_month_table = availability.locator("table").nth(1)
+    taken = next_month_table.locator("td.availability__taken").all_inner_texts()
+    assert [day.split()[0] for day in taken] == ["2", "3", "4", "20", "21", "22", "23"]
+    page.go_back()
+    page.wait_for_url("**/lettings/?*")
+    page.get_by_role("link", name="Remove filter: Hot tub").click()
+    page.wait_for_url("**/lettings/?*")
+    assert "amenity" not in page.url
+    assert "guests=4" in page.url
     page.watch.assert_clean()
 
 

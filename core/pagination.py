@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Subquery
+from django.db.models import F, Subquery, Value
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
 
 @dataclass
@@ -103,12 +104,18 @@ def keyset_page(
     # The cursor's row is looked up in the listed rows themselves: a cursor naming a row the listing
     # does not show (unpublished, restricted, filtered out) gives an empty page, never its position.
     pivot = Subquery(queryset.order_by().filter(pk=cursor).values(column)[:1])
-    # Walking up the column: forward in an ascending order, backward in a descending one.
+    # Walking up the column: forward in an ascending order, backward in a descending one. The rows
+    # past the cursor are those with "(column, pk) > (the cursor's value, its pk)": on PostgreSQL a
+    # row comparison, which a (column, pk) index answers as one range however many rows share the
+    # cursor's value. The plain bound on the column alone starts the range where the index holds
+    # the column but another table holds the pk (a page type's title is in Wagtail's page table).
     upward = forward != descending
-    bound, past_cursor, order = ("gte", "lte", ascending_order) if upward else ("lte", "gte", descending_order)
+    bound, past, order = (
+        ("gte", TupleGreaterThan, ascending_order) if upward else ("lte", TupleLessThan, descending_order)
+    )
     rows = list(
         queryset.filter(**{f"{column}__{bound}": pivot})
-        .exclude(**{column: pivot, f"pk__{past_cursor}": cursor})
+        .filter(past(Tuple(F(column), F("pk")), (pivot, Value(cursor))))
         .order_by(*order)[: per_page + 1]
     )
     more = len(rows) > per_page

@@ -29,17 +29,26 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.images import get_image_model
+from wagtail.models import Site
 
 from legacy.importer import ImportPlan, Kind, LegacyImport, Mode, Status, Step
 from legacy.json_source import JsonSource
 from lettings.calendar import month_starts
-from lettings.models import Amenity, BookedPeriod, LettingIndexPage, LettingPage, LettingPageGalleryImage
+from lettings.models import (
+    Amenity,
+    BookedPeriod,
+    CalendarFeed,
+    LettingIndexPage,
+    LettingPage,
+    LettingPageGalleryImage,
+)
 from profiles.models import ProfileIndexPage
 
 from .groups import EDITORS, MODERATORS, grant_group_permissions
@@ -197,7 +206,8 @@ class DemoDataLoader:
         )
         self._add_facts(letting, record)
         if self.with_photos:
-            self._add_photo(letting, PHOTO_COLOURS[place % len(PHOTO_COLOURS)])
+            for number in range(record.get("photos", 1)):
+                self._add_photo(letting, PHOTO_COLOURS[(place + number) % len(PHOTO_COLOURS)], number)
         logger.info("Demo data: publishing letting %r (old id %s)", letting.title, letting.legacy_id)
 
     def _amenities(self) -> dict[str, Amenity]:
@@ -235,13 +245,25 @@ class DemoDataLoader:
             period.full_clean()
             period.save()
             self.report.count("booked periods")
+        if channel := record.get("channel_feed"):
+            # The demo's other channel is the site itself (home.demo_feed): sync_calendars imports from it.
+            site = Site.objects.filter(is_default_site=True).first()
+            if site is None:
+                self.report.note(f"No default site: {letting.title} gets no demo calendar feed.")
+                return
+            path = reverse("demo_channel_feed", args=[record["legacy_id"]])
+            CalendarFeed.objects.create(letting=letting, source=channel["source"], url=f"{site.root_url}{path}")
+            self.report.count("calendar feeds")
 
-    def _add_photo(self, letting: LettingPage, colour: str) -> None:
-        """Give a letting one generated photo in its gallery."""
-        image = get_image_model()(title=f"{letting.title} (demo photo)", file=_demo_photo(letting.title, colour))
+    def _add_photo(self, letting: LettingPage, colour: str, number: int = 0) -> None:
+        """Give a letting a generated photo in its gallery, in place ``number`` (the first is the card's)."""
+        view = f", view {number + 1}" if number else ""
+        image = get_image_model()(
+            title=f"{letting.title} (demo photo{view})", file=_demo_photo(f"{letting.title}{view}", colour)
+        )
         image.save()
         LettingPageGalleryImage.objects.create(
-            page=letting, image=image, alt_text=f"Illustration of {letting.title}", sort_order=0
+            page=letting, image=image, alt_text=f"Illustration of {letting.title}{view}", sort_order=number
         )
         self.report.count("images")
 

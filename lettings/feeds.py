@@ -22,24 +22,35 @@ from .models import LettingPage
 PRODUCT_ID = "-//Orange County Lettings//Availability//EN"
 
 
-def feed_for(letting: LettingPage, host: str, today) -> bytes:
-    """Return the iCalendar file of ``letting``'s periods that end after ``today``."""
+def calendar_file(events, today, *, product_id: str = PRODUCT_ID, name: str | None = None) -> bytes:
+    """Return an iCalendar file of all-day ``events``: ``(uid, first day, day after the last, summary)`` each."""
     feed = Calendar()
-    feed.add("prodid", PRODUCT_ID)
+    feed.add("prodid", product_id)
     feed.add("version", "2.0")
     feed.add("calscale", "GREGORIAN")
-    feed.add("x-wr-calname", f"{letting.title} (Orange County Lettings)")
+    if name:
+        feed.add("x-wr-calname", name)
     stamp = datetime.combine(today, datetime.min.time(), tzinfo=timezone.get_current_timezone())
-    for period in letting.booked_periods.filter(end__gt=today).order_by("start"):
+    for uid, start, end, summary in events:
         event = Event()
-        event.add("uid", f"booked-period-{period.pk}@{host}")
+        event.add("uid", uid)
         event.add("dtstamp", stamp)
-        event.add("dtstart", period.start)
-        event.add("dtend", period.end)
-        event.add("summary", "Booked")
+        event.add("dtstart", start)
+        event.add("dtend", end)
+        event.add("summary", summary)
         event.add("transp", "OPAQUE")
         feed.add_component(event)
     return feed.to_ical()
+
+
+def feed_for(letting: LettingPage, host: str, today) -> bytes:
+    """Return the iCalendar file of ``letting``'s periods that end after ``today``."""
+    periods = letting.booked_periods.filter(end__gt=today).order_by("start")
+    return calendar_file(
+        ((f"booked-period-{period.pk}@{host}", period.start, period.end, "Booked") for period in periods),
+        today,
+        name=f"{letting.title} (Orange County Lettings)",
+    )
 
 
 @cacheable

@@ -1,4 +1,4 @@
-"""URL configuration: both admins, search, sitemap, robots.txt, favicon, media in development, then Wagtail's pages."""
+"""URL configuration: both admins, search, the partner API, sitemaps, robots.txt, favicon, media locally, then pages."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -9,6 +9,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from api.urls import api_router
+from home.demo_feed import demo_channel_feed
 from lettings import urls as lettings_urls
 from search import views as search_views
 
@@ -29,7 +31,9 @@ urlpatterns = [
     path(WAGTAIL_ADMIN, include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),
+    path("api/v2/", api_router.urls),
     path("", include(lettings_urls)),
+    path("demo/calendars/<dbid:legacy_id>.ics", demo_channel_feed, name="demo_channel_feed"),
     path("sitemap.xml", sitemap_index, {"sitemap_url_name": "sitemap_section"}, name="sitemap"),
     path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("robots.txt", views.robots_txt, name="robots_txt"),

@@ -9,9 +9,13 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 from django.test import override_settings
+from django.utils import timezone
+from wagtail.models import Site
 
 from home.demo import DemoDataLoader, read_demo_data
-from lettings.models import Address, LettingPage
+from home.models import HomePage
+from lettings.calendar import month_starts
+from lettings.models import Address, CalendarFeed, LettingPage
 from profiles.models import Profile
 from testing.factories import make_letting
 
@@ -79,7 +83,12 @@ def test_second_run_changes_nothing(lettings_index):
 def test_demo_photos_are_wagtail_images(client, lettings_index):
     run()
     letting = LettingPage.objects.get(legacy_id=1)
-    assert letting.gallery_images.count() == 1
+    assert list(letting.gallery_images.values_list("alt_text", flat=True)) == [
+        "Illustration of Joshua Tree Green Haus /w Hot Tub",
+        "Illustration of Joshua Tree Green Haus /w Hot Tub, view 2",
+        "Illustration of Joshua Tree Green Haus /w Hot Tub, view 3",
+    ]
+    assert LettingPage.objects.get(legacy_id=2).gallery_images.count() == 1
     assert "<picture>" in client.get(letting.url).text
 
 
@@ -254,11 +263,11 @@ def test_failure_midway_writes_nothing_and_shows_no_traceback(lettings_index, mo
     calls = []
     original = DemoDataLoader._add_photo
 
-    def fail_on_second(self, letting, colour):
+    def fail_on_second(self, letting, colour, number=0):
         calls.append(letting)
         if len(calls) == 2:
             raise IntegrityError("duplicate key value violates unique constraint")
-        return original(self, letting, colour)
+        return original(self, letting, colour, number)
 
     monkeypatch.setattr(DemoDataLoader, "_add_photo", fail_on_second)
     with pytest.raises(CommandError, match="Demo data not loaded, nothing was changed: duplicate key value"):
@@ -315,3 +324,37 @@ def test_the_demo_lettings_have_facts_amenities_a_place_and_booked_nights(client
     page = client.get(joshua.url).text
     assert "from $165 / night" in page
     assert "availability__taken" in page
+
+
+# A live server needs committed data; the rollback restores the page tree the migrations made, for the tests after.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_demo_letting_imports_its_other_channel_from_a_feed_the_site_serves(live_server):
+    # Wagtail's migrations made the default site; the demo's feed URL is built on its root URL.
+    port = int(live_server.url.rsplit(":", 1)[1])
+    Site.objects.filter(is_default_site=True).update(hostname="localhost", port=port)
+    HomePage.objects.get()  # the migrations' home page is there for the demo's listings
+    run("--no-photos")
+    feed = CalendarFeed.objects.get()
+    assert feed.letting.title == "Underground Hygge"
+    assert feed.url == f"http://localhost:{port}/demo/calendars/6.ics"
+
+    output = io.StringIO()
+    call_command("sync_calendars", stdout=output)
+
+    feed.refresh_from_db()
+    assert feed.last_error == ""
+    assert feed.imported_periods == 2
+    today = timezone.localdate()
+    expected = [
+        (month_starts(today, months + 1)[-1].replace(day=first), month_starts(today, months + 1)[-1].replace(day=last))
+        for months, first, last in read_demo_data()["lettings"][-1]["channel_feed"]["booked"]
+    ]
+    assert list(feed.periods.order_by("start").values_list("start", "end")) == expected
+    assert set(feed.periods.values_list("source", flat=True)) == {"airbnb"}
+
+
+def test_the_demo_channel_feed_answers_only_for_a_demo_letting_that_has_one(client, lettings_index):
+    assert client.get("/demo/calendars/6.ics")["Content-Type"] == "text/calendar"
+    assert client.get("/demo/calendars/1.ics").status_code == 404  # the Joshua Tree home keeps its calendar here
+    assert client.get("/demo/calendars/99.ics").status_code == 404
+    assert client.post("/demo/calendars/6.ics").status_code == 405

@@ -42,8 +42,8 @@ from wagtail.models import Site
 
 from core.converters import MAX_ID
 from lettings.forms import LettingFilterForm
-from lettings.models import BookedPeriod, LettingPage, LettingPageGalleryImage
-from pagecache.cache import TRACKING_PARAMETERS, declare_query, declare_uncacheable, request_query
+from lettings.models import BookedPeriod, LettingIndexPage, LettingPage, LettingPageGalleryImage
+from pagecache.cache import TRACKING_PARAMETERS, declare_query, declare_uncacheable, per_generation, request_query
 from pagecache.middleware import cacheable
 
 from .serializers import (
@@ -307,7 +307,9 @@ class LettingsAPIViewSet(PartnerAPIViewSet):
 
     def listing_view(self, request):
         """Return a page of lettings, filtered and sorted by the listing's form."""
-        form = LettingFilterForm(request.GET)
+        # The amenities the form offers, read once per content generation, as the listing does.
+        amenity_choices = per_generation(request, "amenity-choices", LettingIndexPage.amenity_choices)
+        form = LettingFilterForm(request.GET, amenity_choices=amenity_choices)
         if not form.is_valid():
             raise FilterError(form)
         order = form.order_field

@@ -623,7 +623,7 @@ class LettingPage(Page):
         context["amenities"] = list(self.amenities.all())
         today = timezone.localdate()
         first, after_last = calendar.window(today, CALENDAR_MONTHS)
-        periods = self.booked_periods.filter(start__lt=after_last, end__gt=first).only("start", "end")
+        periods = self.booked_periods.filter(start__lt=after_last, end__gt=first).only("start", "end", "letting_id")
         context["calendar"] = calendar.months(periods, today, CALENDAR_MONTHS)
         context["weekdays"] = calendar.WEEKDAYS
         return context

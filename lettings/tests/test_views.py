@@ -104,7 +104,10 @@ def test_filters_by_state_and_city_and_pagination_keeps_them(client, lettings_in
     assert card_titles(client.get("/lettings/?state=ga")) == ["Georgia One", "Georgia Two"]
     assert card_titles(client.get("/lettings/?city=savannah")) == ["Georgia Two"]
     assert card_titles(client.get("/lettings/?state=OH&city=Brunswick")) == []
-    assert "No lettings are available with these filters: remove one above to see more." in client.get("/lettings/?state=OH&city=Brunswick").text
+    assert (
+        "No lettings are available with these filters: remove one above to see more."
+        in client.get("/lettings/?state=OH&city=Brunswick").text
+    )
     for number in range(LettingIndexPage.per_page + 1):
         make_letting(lettings_index, title=f"Georgia {number:02d}", address=make_address(state="GA"))
     next_page = link(client.get("/lettings/?state=GA"), "next")

@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from lettings.models import Amenity, BookedPeriod
-
 from testing.factories import make_address, make_image, make_letting, make_profile
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,1 @@
+"""Template tags shared by every app: what search engines and link previews read."""

@@ -120,12 +120,66 @@ def test_a_visitor_on_a_phone_finds_a_georgia_home_for_four_with_a_hot_tub_and_s
     next_month_table = availability.locator("table").nth(1)
     taken = next_month_table.locator("td.availability__taken").all_inner_texts()
     assert [day.split()[0] for day in taken] == ["2", "3", "4", "20", "21", "22", "23"]
+    # Under the site's real Content-Security-Policy, the photo viewer's script runs on a phone too.
+    photo = page.locator(".gallery__open").first
+    photo.scroll_into_view_if_needed()
+    photo.click()
+    assert page.get_by_role("dialog").is_visible()
+    page.get_by_role("dialog").get_by_role("button", name="Close").click()
     page.go_back()
     page.wait_for_url("**/lettings/?*")
     page.get_by_role("link", name="Remove filter: Hot tub").click()
     page.wait_for_url("**/lettings/?*")
     assert "amenity" not in page.url
     assert "guests=4" in page.url
+    page.watch.assert_clean()
+
+
+def run_axe(page) -> list:
+    """Inject axe-core into ``page`` and return its WCAG 2.1 A and AA violations."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async () => {
+            const results = await axe.run(document, {runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]});
+            return results.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target)}));
+        }"""
+    )
+
+
+def test_the_photos_open_large_and_the_viewer_works_with_the_keyboard(audit_page):
+    page = audit_page
+    page.goto("/lettings/joshua-tree-green-haus-w-hot-tub/")
+    links = page.locator(".gallery__open")
+    assert links.count() == 3
+    assert links.first.get_attribute("href").endswith(".jpg")  # without JavaScript the link opens the photo
+    links.first.scroll_into_view_if_needed()
+    links.first.focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog")
+    assert dialog.is_visible()
+    assert (
+        dialog.get_by_role("heading").inner_text() == "Photo 1 of 3: Illustration of Joshua Tree Green Haus /w Hot Tub"
+    )
+    assert page.evaluate("document.activeElement.className") == "lightbox__close"
+    wait_until(page, "document.querySelector('.lightbox__image').naturalWidth >= 1200")
+    assert run_axe(page) == []
+
+    page.keyboard.press("ArrowRight")
+    assert dialog.get_by_role("heading").inner_text().startswith("Photo 2 of 3")
+    dialog.get_by_role("button", name="Next photo").click()
+    assert dialog.get_by_role("heading").inner_text().startswith("Photo 3 of 3")
+    page.keyboard.press("ArrowRight")  # round to the first
+    assert dialog.get_by_role("heading").inner_text().startswith("Photo 1 of 3")
+    dialog.get_by_role("button", name="Previous photo").click()
+    assert page.locator(".lightbox__image").get_attribute("alt").endswith("view 3")
+
+    page.keyboard.press("Escape")
+    assert not dialog.is_visible()
+    assert page.evaluate("document.activeElement.classList.contains('gallery__open')")  # focus back on the photo
+    links.nth(1).click()
+    assert dialog.get_by_role("heading").inner_text().startswith("Photo 2 of 3")
+    dialog.get_by_role("button", name="Close").click()
+    assert not dialog.is_visible()
     page.watch.assert_clean()
 
 

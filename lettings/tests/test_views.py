@@ -141,7 +141,7 @@ def test_letting_page_shows_title_address_summary_body_and_gallery(client, letti
     assert lines == ["7217 Bedford Street", "Brunswick, GA 01234", "USA"]
     assert "A green house." in page.select_one(".lead").get_text()
     assert page.select_one(".rich-text b").get_text() == "hot tub"
-    photos = page.select(".gallery img")
+    photos = page.select(".gallery__list img")
     assert [photo["alt"] for photo in photos] == ["Green Haus view 0", "Green Haus view 1"]
     assert all(photo["loading"] == "lazy" for photo in photos)
 

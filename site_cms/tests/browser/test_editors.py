@@ -106,11 +106,12 @@ def test_editor_writes_previews_publishes_revises_and_unpublishes(page, second_p
     visitor.goto(f"/search/?q={suffix}")
     assert title in visitor.locator(".search-results").inner_text()
     visitor.goto(f"/lettings/{slug}/")
-    visitor.locator(".gallery img").first.scroll_into_view_if_needed()  # the photos load lazily
+    visitor.locator(".gallery__list img").first.scroll_into_view_if_needed()  # the photos load lazily
     wait_until(
-        visitor, "Array.from(document.querySelectorAll('.gallery img')).every(i => i.complete && i.naturalWidth > 0)"
+        visitor,
+        "Array.from(document.querySelectorAll('.gallery__list img')).every(i => i.complete && i.naturalWidth > 0)",
     )
-    assert visitor.locator(".gallery img").get_attribute("alt") == "A porch with two chairs"
+    assert visitor.locator(".gallery__list img").get_attribute("alt") == "A porch with two chairs"
 
     page.goto(f"/cms/pages/search/?q={suffix}")
     page.get_by_role("link", name=title).first.click()

@@ -43,9 +43,10 @@ def test_visitor_journey(any_page):
     address = page.locator("address").inner_text()
     assert "4 Military Street" in address
     assert "Willoughby, OH 44094" in address
-    page.locator(".gallery img").first.scroll_into_view_if_needed()
+    page.locator(".gallery__list img").first.scroll_into_view_if_needed()
     wait_until(
-        page, "Array.from(document.querySelectorAll('.gallery img')).every(img => img.complete && img.naturalWidth > 0)"
+        page,
+        "Array.from(document.querySelectorAll('.gallery__list img')).every(i => i.complete && i.naturalWidth > 0)",
     )
     page.go_back()
     page.wait_for_url("**/lettings/")

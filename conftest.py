@@ -58,3 +58,15 @@ def moderator(db):
     user = make_user("moe")
     user.groups.add(Group.objects.get(name="Moderators"))
     return user
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    """Turn the page cache on, as production has it (the test settings keep it off)."""
+    settings.PAGE_CACHE_SECONDS = 600
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Return a context manager that runs what would run when the test's changes commit (clearing the cache)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

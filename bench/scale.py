@@ -16,6 +16,7 @@ split over the dynos), uncached, one worker per dyno so the two cores are shared
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -24,6 +25,13 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
+
+# The check builds the editor's admin forms with Wagtail's test helpers, which read Django's settings
+# (the dynos themselves run with production settings in their own processes).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_cms.settings.test")
+import django  # noqa: E402
+
+django.setup()
 
 from bench.run import run_wrk  # noqa: E402
 from testing.dynos import check_shared_state, two_dynos  # noqa: E402

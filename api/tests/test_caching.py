@@ -9,19 +9,7 @@ from wagtail.models import PageViewRestriction
 from lettings.models import BookedPeriod
 from testing.factories import make_address, make_letting
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _page_cache_on(settings):
-    """Turn the page cache on (the test settings keep it off for the other apps' tests)."""
-    settings.PAGE_CACHE_SECONDS = 600
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Return a context manager that runs what would run when the test's changes commit."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
 
 @pytest.fixture

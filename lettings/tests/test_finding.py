@@ -294,12 +294,6 @@ def test_no_chip_without_filters_and_an_empty_result_says_how_to_widen_it(client
     assert "remove one above to see more" in response.text
 
 
-@pytest.fixture
-def page_cache(settings):
-    """Turn the page cache on, as production has it."""
-    settings.PAGE_CACHE_SECONDS = 600
-
-
 def cache_state(client, path: str) -> str | None:
     """Return what the page cache did with ``path``: "hit", "miss" (stored) or None (not stored)."""
     response = client.get(path)
@@ -308,7 +302,7 @@ def cache_state(client, path: str) -> str | None:
 
 
 def test_canonical_filters_are_cached_and_other_spellings_are_served_but_never_stored(
-    client, homes, amenities, page_cache
+    client, homes, amenities, page_cache_on
 ):
     hot_tub, wifi = amenities["Hot tub"].pk, amenities["Wi-Fi"].pk
     canonical = f"/lettings/?amenity={hot_tub}&amenity={wifi}&guests=4&pets=1&sort=price"
@@ -325,11 +319,11 @@ def test_canonical_filters_are_cached_and_other_spellings_are_served_but_never_s
 
 
 def test_an_editor_adds_an_amenity_and_booked_periods_and_the_cached_date_filter_follows_at_once(
-    client, homes, amenities, editor, page_cache, django_capture_on_commit_callbacks
+    client, homes, amenities, editor, page_cache_on, commit
 ):
     def post(url: str, data: dict):
         """Post as the editor, running what waits for the commit (clearing the page cache) as a real request does."""
-        with django_capture_on_commit_callbacks(execute=True):
+        with commit():
             return client.post(url, data)
 
     visitor = Client()

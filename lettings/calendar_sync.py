@@ -20,14 +20,19 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from icalendar import Calendar
-from urllib3.exceptions import ReadTimeoutError
+from urllib3.exceptions import HTTPError, ReadTimeoutError
+
+from pagecache.signals import one_clear
 
 from .models import BookedPeriod, CalendarFeed
 
 logger = logging.getLogger(__name__)
 
 MAX_FEED_BYTES = 2 * 1024 * 1024
+MAX_PERIODS = 1000  # far more than any home's bookings over two years; a feed with more is refused
+HORIZON_DAYS = 730  # periods starting later than this are left out, as the listing's dates are
 CONNECT_SECONDS, READ_SECONDS = 5, 10
+CHUNK_BYTES = 64 * 1024
 
 
 class FeedError(Exception):
@@ -55,7 +60,9 @@ def _refuse_private_host(url: str) -> None:
         raise FeedError(f"the feed's host {host!r} cannot be found") from error
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%")[0])
-        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast:
+        # Only addresses the whole internet reaches: not loopback, private, shared (carrier-grade NAT,
+        # where some clouds keep their metadata service), link-local, reserved, or 6to4 forms of those.
+        if not ip.is_global or (ip.version == 6 and ip.sixtofour is not None and not ip.sixtofour.is_global):
             raise FeedError(f"the feed's host {host!r} is on a private network")
 
 
@@ -67,15 +74,19 @@ def fetch(url: str) -> bytes:
             if response.status_code != 200:
                 raise FeedError(f"the feed answered HTTP {response.status_code}")
             body, deadline = b"", time.monotonic() + READ_SECONDS
-            for chunk in response.iter_content(64 * 1024):
+            # read1 returns what has arrived (iter_content would wait for a whole chunk), so the
+            # deadline is checked after every few bytes of a server that trickles them.
+            while chunk := response.raw.read1(CHUNK_BYTES, decode_content=True):
                 body += chunk
                 if len(body) > MAX_FEED_BYTES:
                     raise FeedError(f"the feed is larger than {MAX_FEED_BYTES // (1024 * 1024)} MB")
                 if time.monotonic() > deadline:  # a server that trickles bytes never times out a single read
                     raise requests.Timeout("the whole feed took too long")
             return body
-    except requests.Timeout as error:
+    except (requests.Timeout, ReadTimeoutError) as error:
         raise FeedError(f"the feed did not answer within {READ_SECONDS} seconds") from error
+    except HTTPError as error:  # urllib3's own, from reading the body: a cut connection, a bad encoding
+        raise FeedError(f"the feed could not be read ({error.__class__.__name__})") from error
     except requests.ConnectionError as error:
         # A read that times out while the body streams in surfaces as a ConnectionError around urllib3's timeout.
         if any(isinstance(cause, ReadTimeoutError) for cause in error.args):
@@ -85,77 +96,127 @@ def fetch(url: str) -> bytes:
         raise FeedError(f"the feed could not be reached ({error.__class__.__name__})") from error
 
 
-def _as_date(value) -> date:
+def _day(event, name: str) -> date | datetime:
+    """Return an event's date or date-time property, or raise ``FeedError`` when it is not one."""
+    value = event.decoded(name)
+    if not isinstance(value, date):  # icalendar hands back the raw text of a value it cannot read
+        raise FeedError(f"an event of the feed has a {name} that is not a date ({event.get(name).to_ical()!r:.40})")
+    return value
+
+
+def _as_date(value: date | datetime) -> date:
     """Return the day of an iCalendar date or date-time (a date-time in the site's time zone)."""
     if isinstance(value, datetime):
         return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     return value
 
 
+def _event_period(event) -> tuple[date, date] | None:
+    """Return the nights an event blocks as (arrival, departure), or None when it blocks no night.
+
+    An all-day event blocks its days; a timed event blocks the nights between its start and end
+    days, so a cleaner's afternoon (one day) blocks none. Free time and cancelled events block none.
+    """
+    if str(event.get("STATUS", "")).upper() == "CANCELLED" or str(event.get("TRANSP", "")).upper() == "TRANSPARENT":
+        return None
+    if event.get("DTSTART") is None:
+        raise FeedError("an event of the feed has no start")
+    first = _day(event, "DTSTART")
+    if event.get("DTEND") is not None:
+        last = _day(event, "DTEND")
+    elif event.get("DURATION") is not None:
+        duration = event.decoded("DURATION")
+        if not isinstance(duration, timedelta):
+            raise FeedError("an event of the feed has a DURATION that is not a duration")
+        last = first + duration
+    else:
+        last = first + timedelta(days=1)  # an all-day event of one day
+    timed = isinstance(first, datetime)
+    start, end = _as_date(first), _as_date(last)
+    if end < start or (end == start and not timed):
+        raise FeedError(f"an event of the feed ends ({end}) before it starts ({start})")
+    return (start, end) if end > start else None
+
+
 def read_periods(data: bytes) -> list[tuple[date, date]]:
-    """Return the (arrival, departure) of every event of an iCalendar file, or raise ``FeedError``."""
+    """Return the (arrival, departure) of every event that blocks a night, or raise ``FeedError``."""
     try:
         feed = Calendar.from_ical(data)
     except ValueError as error:
         raise FeedError("the feed is not an iCalendar file") from error
     if feed.name != "VCALENDAR":
         raise FeedError("the feed is not an iCalendar file")
-    periods = []
-    for event in feed.walk("VEVENT"):
-        if str(event.get("STATUS", "")).upper() == "CANCELLED":
-            continue
-        if event.get("DTSTART") is None:
-            raise FeedError("an event of the feed has no start")
-        start = _as_date(event.decoded("DTSTART"))
-        if event.get("DTEND") is not None:
-            end = _as_date(event.decoded("DTEND"))
-        elif event.get("DURATION") is not None:
-            end = _as_date(event.decoded("DTSTART") + event.decoded("DURATION"))
-        else:
-            end = start + timedelta(days=1)  # an all-day event of one day
-        if end <= start:
-            raise FeedError(f"an event of the feed ends ({end}) before it starts ({start})")
-        periods.append((start, end))
+    periods = [period for event in feed.walk("VEVENT") if (period := _event_period(event)) is not None]
     return periods
 
 
 def merged(periods: list[tuple[date, date]]) -> list[tuple[date, date]]:
-    """Return the periods sorted, with those that share a night joined (a feed may repeat itself)."""
+    """Return the periods sorted, with those that share a night or follow on without a gap joined."""
     result: list[tuple[date, date]] = []
     for start, end in sorted(periods):
-        if result and start < result[-1][1]:
+        if result and start <= result[-1][1]:
             result[-1] = (result[-1][0], max(result[-1][1], end))
         else:
             result.append((start, end))
     return result
 
 
+def wanted_periods(url: str, today: date) -> list[tuple[date, date]]:
+    """Return the periods a feed lists now, joined, from today up to the horizon; raise ``FeedError``."""
+    horizon = today + timedelta(days=HORIZON_DAYS)
+    periods = [(start, end) for start, end in merged(read_periods(fetch(url))) if end > today and start <= horizon]
+    if len(periods) > MAX_PERIODS:
+        raise FeedError(f"the feed lists {len(periods)} bookings, more than the {MAX_PERIODS} a home can have")
+    return periods
+
+
 def sync_feed(feed: CalendarFeed, today: date | None = None) -> SyncResult:
-    """Import one feed: replace its periods with those it lists now (ending after today), or change nothing."""
+    """Import one feed: replace its periods with those it lists now (ending after today), or change nothing.
+
+    Any failure, expected (unreachable, malformed) or not (another editor's period saved at the
+    same moment), leaves the feed's periods as they were and is kept on the feed. When the feed
+    lists exactly what was imported last time, nothing is written, so the page cache stays warm.
+    """
     today = today or timezone.localdate()
     result = SyncResult(feed)
     feed.last_checked_at = timezone.now()
     try:
-        wanted = [(start, end) for start, end in merged(read_periods(fetch(feed.url))) if end > today]
-    except FeedError as error:
-        result.error = str(error)
+        wanted = wanted_periods(feed.url, today)
+        with transaction.atomic():
+            _replace_periods(feed, wanted, today, result)
+    except Exception as error:  # one feed's failure must not stop the other feeds' import
+        if not isinstance(error, FeedError):
+            logger.exception("Calendar feed %s (%s) failed unexpectedly", feed.pk, feed)
+        result.error = str(error) if isinstance(error, FeedError) else f"the import failed ({error.__class__.__name__})"
+        result.imported, result.left_out = 0, []
         feed.last_error = result.error[:500]
         feed.save(update_fields=["last_checked_at", "last_error"])
         logger.warning("Calendar feed %s (%s) not imported: %s", feed.pk, feed, result.error)
         return result
-    with transaction.atomic():
-        feed.periods.all().delete()
-        others = list(BookedPeriod.objects.filter(letting_id=feed.letting_id, end__gt=today))
-        for start, end in wanted:
-            clash = next((other for other in others if other.start < end and start < other.end), None)
-            if clash is not None:
-                result.left_out.append(f"{start} to {end} overlaps {clash} ({clash.get_source_display()})")
-                continue
-            BookedPeriod.objects.create(letting_id=feed.letting_id, start=start, end=end, source=feed.source, feed=feed)
-            result.imported += 1
-        feed.last_success_at = feed.last_checked_at
-        feed.imported_periods = result.imported
-        feed.last_error = ("Left out: " + "; ".join(result.left_out))[:500] if result.left_out else ""
-        feed.save(update_fields=["last_checked_at", "last_success_at", "imported_periods", "last_error"])
     logger.info("Calendar feed %s (%s): %s periods imported", feed.pk, feed, result.imported)
     return result
+
+
+def _replace_periods(feed: CalendarFeed, wanted: list[tuple[date, date]], today: date, result: SyncResult) -> None:
+    """Replace the feed's periods with ``wanted`` (those clashing with other periods left out); record the result."""
+    others = list(BookedPeriod.objects.filter(letting_id=feed.letting_id, end__gt=today).exclude(feed=feed))
+    kept = []
+    for start, end in wanted:
+        clash = next((other for other in others if other.start < end and start < other.end), None)
+        if clash is not None:
+            result.left_out.append(f"{start} to {end} overlaps {clash} ({clash.get_source_display()})")
+        else:
+            kept.append((start, end))
+    current = set(feed.periods.filter(end__gt=today).values_list("start", "end"))
+    if current != set(kept) or feed.periods.filter(end__lte=today).exists():
+        with one_clear(f"calendar feed {feed.pk} imported"):  # bulk_create sends no signal of its own
+            feed.periods.all().delete()
+            BookedPeriod.objects.bulk_create(
+                BookedPeriod(letting_id=feed.letting_id, start=start, end=end, source=feed.source, feed=feed)
+                for start, end in kept
+            )
+    result.imported = len(kept)
+    feed.last_success_at = feed.last_checked_at
+    feed.imported_periods = result.imported
+    feed.last_error = ("Left out: " + "; ".join(result.left_out))[:500] if result.left_out else ""
+    feed.save(update_fields=["last_checked_at", "last_success_at", "imported_periods", "last_error"])

@@ -9,6 +9,8 @@ The clearing runs when the database transaction commits, so that no request can 
 generation and still see the old rows.
 """
 
+import threading
+from contextlib import contextmanager
 from functools import partial
 
 from django.db import transaction
@@ -18,10 +20,30 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from . import cache
 
+_batch = threading.local()
+
 
 def clear_on_commit(reason: str) -> None:
-    """Clear the page cache once the current transaction (if any) commits."""
+    """Clear the page cache once the current transaction (if any) commits; inside :func:`one_clear`, once at its end."""
+    if getattr(_batch, "depth", 0):
+        return
     transaction.on_commit(partial(cache.invalidate_all, reason))
+
+
+@contextmanager
+def one_clear(reason: str):
+    """Change many records with a single clear of the page cache at the end, instead of one per row.
+
+    An import that replaces a feed's booked periods saves and deletes many rows, and each would ask
+    for its own clear (each a round trip to Redis after the commit). The clear is asked for at the
+    end even when the block fails part-way: a clear too many is harmless, a missing one is not.
+    """
+    _batch.depth = getattr(_batch, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _batch.depth -= 1
+        clear_on_commit(reason)
 
 
 def clear_for_deleted_page(sender, instance, **kwargs) -> None:

@@ -417,13 +417,15 @@ class FeedServer:
     """An HTTP server on 127.0.0.1 serving calendar feeds that a test sets: ``serve(path, body)``.
 
     ``slow(path, seconds)`` makes a path answer its headers at once and then wait before the body,
-    as a stalled channel does; a path never set answers 404.
+    as a stalled channel does; ``trickle(path, seconds)`` sends the body a byte at a time; a path
+    never set answers 404.
     """
 
     def __init__(self):
         """Start serving in a background thread."""
         self.bodies: dict[str, bytes] = {}
         self.delays: dict[str, float] = {}
+        self.trickles: dict[str, float] = {}
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -441,7 +443,13 @@ class FeedServer:
                 self.end_headers()
                 time.sleep(server.delays.get(self.path, 0))
                 with contextlib.suppress(OSError):
-                    self.wfile.write(body)
+                    if self.path in server.trickles:  # a byte at a time, each well within a read timeout
+                        for byte in body:
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                            time.sleep(server.trickles[self.path])
+                    else:
+                        self.wfile.write(body)
 
             def log_message(self, *args):
                 """Stay quiet."""
@@ -463,6 +471,10 @@ class FeedServer:
     def slow(self, path: str, seconds: float) -> None:
         """Make ``path`` wait ``seconds`` before sending its body."""
         self.delays[path] = seconds
+
+    def trickle(self, path: str, seconds_per_byte: float) -> None:
+        """Make ``path`` send its body one byte at a time, ``seconds_per_byte`` apart."""
+        self.trickles[path] = seconds_per_byte
 
     def close(self) -> None:
         """Stop serving."""

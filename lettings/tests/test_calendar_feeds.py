@@ -5,6 +5,7 @@ a slow one, one that is missing.
 """
 
 import io
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -17,6 +18,7 @@ from wagtail.models import PageViewRestriction
 
 from lettings import calendar_sync
 from lettings.models import BookedPeriod, CalendarFeed
+from pagecache import cache as pagecache_cache
 from testing.factories import make_letting
 from testing.servers import FeedServer
 
@@ -118,8 +120,10 @@ def test_a_good_feed_is_imported_and_the_next_run_replaces_it(feeds, letting, mo
         (b"<html>Sign in to Airbnb</html>", "not an iCalendar file"),
         (ics(("20261214", "20261210")), "ends (2026-12-10) before it starts (2026-12-14)"),
         (None, "answered HTTP 404"),
+        (ics(("20270230", "20270303")), "has a DTSTART that is not a date"),
+        (ics(("20261210", "20261214")).replace(b"DTEND;VALUE=DATE:20261214", b"DURATION:soon"), "DURATION"),
     ],
-    ids=["not-ical", "backwards-event", "missing"],
+    ids=["not-ical", "backwards-event", "missing", "impossible-date", "bad-duration"],
 )
 def test_a_bad_feed_changes_nothing_and_is_reported(feeds, letting, monkeypatch, body, error):
     monkeypatch.setattr(timezone, "localdate", lambda: TODAY)
@@ -148,6 +152,95 @@ def test_a_slow_feed_is_given_up_and_changes_nothing(feeds, letting, monkeypatch
     result = calendar_sync.sync_feed(feed, today=TODAY)
     assert result.error == "the feed did not answer within 0.5 seconds"
     assert periods(letting) == []
+
+
+def test_a_malformed_feed_does_not_stop_the_other_feeds(feeds, letting, lettings_index, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda: TODAY)
+    broken = CalendarFeed.objects.create(
+        letting=letting, source="airbnb", url=feeds.serve("/broken.ics", ics(("20270230", "20270303")))
+    )
+    other = make_letting(lettings_index, title="Pine Cabin")
+    good = feeds.serve("/good.ics", ics(("20261210", "20261214")))
+    CalendarFeed.objects.create(letting=other, source="vrbo", url=good)
+
+    with pytest.raises(CommandError, match="1 of 2 calendar feeds could not be imported"):
+        sync()
+
+    assert periods(other) == [("2026-12-10", "2026-12-14", "vrbo")]
+    broken.refresh_from_db()
+    assert broken.last_checked_at is not None
+    assert "not a date" in broken.last_error
+
+
+def test_a_feed_that_trickles_is_given_up_at_the_deadline(feeds, letting, monkeypatch):
+    monkeypatch.setattr(calendar_sync, "READ_SECONDS", 0.5)
+    url = feeds.serve("/trickle.ics", ics(("20261210", "20261214")))
+    feeds.trickle("/trickle.ics", 0.05)  # every read answers within the timeout; the whole body takes 15 s
+    feed = CalendarFeed.objects.create(letting=letting, source="airbnb", url=url)
+    started = time.monotonic()
+    result = calendar_sync.sync_feed(feed, today=TODAY)
+    assert result.error == "the feed did not answer within 0.5 seconds"
+    assert time.monotonic() - started < 3
+    assert periods(letting) == []
+
+
+def event(uid: str, start: str, end: str, extra: str = "") -> bytes:
+    """Return one VEVENT block with the given DTSTART and DTEND lines' values (dates or date-times)."""
+    return (
+        f"BEGIN:VEVENT\r\nUID:{uid}@google.example\r\nDTSTAMP:20261101T000000Z\r\n"
+        f"DTSTART{start}\r\nDTEND{end}\r\nSUMMARY:{uid}\r\n{extra}END:VEVENT\r\n"
+    ).encode()
+
+
+def test_what_a_feed_may_hold_nights_within_two_years_joined_at_most_a_thousand(feeds, letting, monkeypatch):
+    far = TODAY + timedelta(days=calendar_sync.HORIZON_DAYS + 1)
+    body = ics(("20261210", "20261212"), ("20261212", "20261214")).replace(
+        b"END:VCALENDAR",
+        event("cleaning", ":20261205T100000Z", ":20261205T150000Z")
+        + event("owner", ":20261226T150000Z", ":20261228T100000Z")
+        + event("free", ";VALUE=DATE:20261218", ";VALUE=DATE:20261220", "TRANSP:TRANSPARENT\r\n")
+        + event("far", f";VALUE=DATE:{far:%Y%m%d}", f";VALUE=DATE:{far + timedelta(days=2):%Y%m%d}")
+        + b"END:VCALENDAR",
+    )
+    feed = CalendarFeed.objects.create(letting=letting, source="google", url=feeds.serve("/cal.ics", body))
+
+    assert calendar_sync.sync_feed(feed, today=TODAY).error == ""
+    # Back-to-back stays joined; the cleaner's afternoon blocks no night, the owner's two nights do;
+    # free time and anything past two years ahead are left out.
+    assert periods(letting) == [("2026-12-10", "2026-12-14", "google"), ("2026-12-26", "2026-12-28", "google")]
+
+    monkeypatch.setattr(calendar_sync, "MAX_PERIODS", 1)
+    result = calendar_sync.sync_feed(feed, today=TODAY)
+    assert result.error == "the feed lists 2 bookings, more than the 1 a home can have"
+    assert len(periods(letting)) == 2  # nothing changed
+
+
+def test_an_unchanged_feed_writes_nothing_and_a_changed_one_clears_the_page_cache_once(
+    feeds, letting, monkeypatch, django_capture_on_commit_callbacks
+):
+    clears = []
+    monkeypatch.setattr(pagecache_cache, "invalidate_all", clears.append)
+    events = [(f"202612{day:02d}", f"202612{day + 1:02d}") for day in range(1, 20, 2)]
+    feed = CalendarFeed.objects.create(letting=letting, source="airbnb", url=feeds.serve("/f.ics", ics(*events)))
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar_sync.sync_feed(feed, today=TODAY)
+    assert len(periods(letting)) == 10
+    assert clears == [f"calendar feed {feed.pk} imported"]
+    ids = set(BookedPeriod.objects.values_list("pk", flat=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = calendar_sync.sync_feed(feed, today=TODAY)
+    assert result.imported == 10
+    assert set(BookedPeriod.objects.values_list("pk", flat=True)) == ids
+    assert len(clears) == 1  # the visitors' cached pages stay
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "10.0.0.8", "100.64.0.1", "169.254.169.254", "::1", "2002:7f00:1::"])
+def test_feeds_on_addresses_the_internet_cannot_reach_are_refused(settings, address):
+    settings.CALENDAR_FEEDS_ALLOW_PRIVATE_HOSTS = False
+    host = f"[{address}]" if ":" in address else address
+    with pytest.raises(calendar_sync.FeedError, match="is on a private network"):
+        calendar_sync.fetch(f"http://{host}/calendar.ics")
 
 
 def test_an_event_on_nights_booked_elsewhere_is_left_out_and_named(feeds, letting):

@@ -2,7 +2,8 @@
 
 ``<int:...>`` accepts any number of digits; SQLite refuses a Python int past 64 bits outright
 (``OverflowError``), so a visitor's ``/calendars/999…9.ics`` would crash the view. ``<dbid:...>``
-matches only 1 to 10 digits up to 2**31 - 1 (Django's ``AutoField`` and ``PositiveIntegerField``).
+matches only 1 to 10 digits up to 2**31 - 1 (Django's ``AutoField`` and ``PositiveIntegerField``),
+without a leading zero, so each id has one URL (a cache key is attacker input).
 Importing this module registers it: routable pages compile their paths when their model is imported.
 """
 
@@ -14,7 +15,7 @@ MAX_ID = 2**31 - 1
 class DatabaseIdConverter:
     """Match a positive id that fits a database integer column; anything else does not match the URL."""
 
-    regex = "[0-9]{1,10}"
+    regex = "[1-9][0-9]{0,9}"  # no leading zero: /calendars/06.ics is not a second URL of /calendars/6.ics
 
     def to_python(self, value: str) -> int:
         """Return the id; raise ``ValueError`` (no match, so 404) when it is too large."""

@@ -3,7 +3,8 @@
 Owners keep calendars on Airbnb or Vrbo, and ``manage.py sync_calendars`` imports them. The demo has no
 Airbnb to ask, so the site plays that channel: ``/demo/calendars/<old id>.ics`` serves the
 ``channel_feed`` bookings of that demo letting (``demo_data/demo_data.json``), months from the
-current one, so the demo's imported nights never lie in the past. It holds demo content only.
+current one, so the demo's imported nights never lie in the past. It answers only where the demo
+data created a feed pointing at it.
 """
 
 from django.http import Http404, HttpResponse
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from lettings.calendar import month_starts
 from lettings.feeds import calendar_file
+from lettings.models import CalendarFeed
 
 from .demo import read_demo_data
 
@@ -34,4 +36,8 @@ def demo_channel_feed(request, legacy_id: int):
     records = [record for record in read_demo_data()["lettings"] if record["legacy_id"] == legacy_id]
     if not records or "channel_feed" not in records[0]:
         raise Http404("The demo has no channel calendar for this letting.")
+    # Only where the demo was loaded: on a real site an old-site id is a real letting, whose
+    # calendar nobody should be able to fill with made-up bookings.
+    if not CalendarFeed.objects.filter(url__endswith=request.path, letting__legacy_id=legacy_id).exists():
+        raise Http404("The demo data is not loaded here.")
     return HttpResponse(channel_feed_body(records[0], timezone.localdate()), content_type="text/calendar")

@@ -11,6 +11,7 @@ from datetime import datetime
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event
 
@@ -64,5 +65,5 @@ def availability_feed(request, letting_id: int):
     # The site record's host, never the request's: a forged Host header must not reach a cached feed.
     site = letting.get_site()
     response = HttpResponse(feed_for(letting, site.hostname, timezone.localdate()), content_type="text/calendar")
-    response["Content-Disposition"] = f'inline; filename="{letting.slug}.ics"'
+    response["Content-Disposition"] = content_disposition_header(False, f"{letting.slug}.ics")  # slugs may be Unicode
     return response

@@ -7,6 +7,7 @@ keys pages by (a value written another way, such as ``guests=04``, is served but
 """
 
 import datetime
+import string
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -56,6 +57,12 @@ def count_field(label: str, most: int, *, least: int = 1) -> forms.IntegerField:
             "max_value": f"Enter at most {most}.",
         },
     )
+
+
+def day_label(day: datetime.date) -> str:
+    """Return "Dec 12" for a day of this year, "Jan 3, 2028" for another year's."""
+    label = f"{day:%b} {day.day}"
+    return label if day.year == timezone.localdate().year else f"{label}, {day.year}"
 
 
 @dataclass(frozen=True)
@@ -124,12 +131,21 @@ class LettingFilterForm(forms.Form):
     def clean_check_in(self) -> datetime.date | None:
         """Refuse a check-in in the past or further ahead than calendars are kept."""
         check_in = self.cleaned_data.get("check_in")
-        today = timezone.localdate()
+        # The site's day is UTC's; in Hawaii it is still yesterday evening when UTC's day begins.
+        today = timezone.localdate() - datetime.timedelta(days=1)
         if check_in is not None and check_in < today:
             raise forms.ValidationError("Check-in cannot be in the past.")
         if check_in is not None and check_in > today + datetime.timedelta(days=BOOKING_HORIZON_DAYS):
             raise forms.ValidationError("Choose a check-in within the next two years.")
         return check_in
+
+    def clean_city(self) -> str:
+        """Return the city with each word capitalised, the one spelling the page cache keys it by.
+
+        The filter ignores case; without one canonical spelling, every mix of capitals would be a
+        page of its own in the cache.
+        """
+        return string.capwords(self.cleaned_data.get("city", ""))
 
     def clean_amenity(self) -> list[str]:
         """Return each ticked amenity once, so a repeated parameter is no new filter."""
@@ -212,7 +228,7 @@ class LettingFilterForm(forms.Form):
             return {}
         params: dict[str, str | list[str]] = {}
         for name, value in self.cleaned_data.items():
-            if value in (None, "", [], False):
+            if value is None or value is False or value == "" or value == []:  # 0 is a value: "from $0"
                 continue
             if isinstance(value, datetime.date):
                 params[name] = value.strftime(DATE_FORMAT)
@@ -237,7 +253,7 @@ class LettingFilterForm(forms.Form):
         data = self.cleaned_data if params else {}
         chips = []
         if "check_in" in params:
-            stay = f"{data['check_in']:%b} {data['check_in'].day} to {data['check_out']:%b} {data['check_out'].day}"
+            stay = f"{day_label(data['check_in'])} to {day_label(data['check_out'])}"
             chips.append(Chip(stay, self.query_string(without=("check_in", "check_out"))))
         labels = {
             "guests": lambda value: f"{value} guest{'s' if value != 1 else ''}",

@@ -296,7 +296,9 @@ class LettingIndexPage(MainPageMixin, RoutablePageMixin, Page):
             per_page=self.per_page,
             base_query=context["filter_query"],
         )
-        if form.is_valid():
+        # A filtered page that lists nothing is served but not stored: made-up cities and price
+        # ranges would otherwise each store their own "no lettings" page.
+        if form.is_valid() and (context["lettings"] or not form.canonical_params()):
             declare_query(request, {**form.canonical_params(), **context["lettings"].cursor})
         else:
             declare_uncacheable(request)
@@ -310,7 +312,8 @@ class LettingIndexPage(MainPageMixin, RoutablePageMixin, Page):
     @path("<dbid:legacy_id>/", name="legacy_letting")
     def legacy_letting(self, request, legacy_id: int):
         """Send an old-site link ``/lettings/<old id>/`` permanently to the letting's page."""
-        letting = LettingPage.objects.live().descendant_of(self).filter(legacy_id=legacy_id).first()
+        # public(): the redirect's target would name a letting that only some may see.
+        letting = LettingPage.objects.live().public().descendant_of(self).filter(legacy_id=legacy_id).first()
         if letting is None:
             logger.info("No live letting has the old-site id %s", legacy_id)
             raise Http404("No letting has this old-site id.")

@@ -20,7 +20,7 @@ from django.template.response import TemplateResponse
 
 from core.pagination import keyset_page
 from lettings.models import LettingPage
-from pagecache.cache import declare_query
+from pagecache.cache import declare_query, declare_uncacheable
 from pagecache.middleware import cacheable
 from profiles.models import Profile, ProfileIndexPage
 
@@ -112,9 +112,12 @@ def search(request):
             profiles.rows = [profile_result(profile, profile_index, request) for profile in profiles.rows]
     elif query:
         logger.info("Search query without any word: %r", query)
-    declare_query(
-        request, {"q": query, **(lettings.cursor if lettings else {}), **(profiles.cursor if profiles else {})}
-    )
+    if query and not lettings and not profiles:
+        declare_uncacheable(request)  # made-up words would each store a page saying "nothing found"
+    else:
+        declare_query(
+            request, {"q": query, **(lettings.cursor if lettings else {}), **(profiles.cursor if profiles else {})}
+        )
     return TemplateResponse(
         request,
         "search/search.html",

@@ -353,8 +353,23 @@ def test_a_demo_letting_imports_its_other_channel_from_a_feed_the_site_serves(li
     assert set(feed.periods.values_list("source", flat=True)) == {"airbnb"}
 
 
+def test_booked_days_exist_in_every_month_so_the_demo_loads_in_february_too():
+    data = read_demo_data()
+    days = [
+        day
+        for record in data["lettings"]
+        for booking in record.get("booked", []) + record.get("channel_feed", {}).get("booked", [])
+        for day in booking[1:]
+    ]
+    assert days
+    assert max(days) <= 28
+
+
 def test_the_demo_channel_feed_answers_only_for_a_demo_letting_that_has_one(client, lettings_index):
+    assert client.get("/demo/calendars/6.ics").status_code == 404  # no demo loaded: no demo feed either
+    run("--no-photos")
     assert client.get("/demo/calendars/6.ics")["Content-Type"] == "text/calendar"
+    assert client.get("/demo/calendars/06.ics").status_code == 404  # one URL per feed
     assert client.get("/demo/calendars/1.ics").status_code == 404  # the Joshua Tree home keeps its calendar here
     assert client.get("/demo/calendars/99.ics").status_code == 404
     assert client.post("/demo/calendars/6.ics").status_code == 405

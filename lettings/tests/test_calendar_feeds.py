@@ -273,3 +273,11 @@ def test_an_editor_adds_a_feed_and_sees_how_the_import_went(client, editor, feed
         sync()
     listing = client.get(reverse("wagtailsnippets_lettings_calendarfeed:list"))
     assert "Failed, nothing changed: the feed is not an iCalendar file" in listing.text
+
+
+def test_a_feed_named_in_any_script_has_a_valid_header_and_one_url(client, lettings_index):
+    letting = make_letting(lettings_index, title="Café Élan 東京")
+    response = client.get(f"/calendars/{letting.pk}.ics")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("inline; filename*=utf-8''")
+    assert client.get(f"/calendars/0{letting.pk}.ics").status_code == 404

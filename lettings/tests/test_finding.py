@@ -276,7 +276,9 @@ def test_each_active_filter_is_a_chip_that_removes_only_itself(client, homes, am
     )
     page = soup(client.get(f"/lettings/?{query}"))
     chips = {chip["aria-label"].removeprefix("Remove filter: "): chip["href"] for chip in page.select(".chip")}
-    stay_label = f"{next_month(12):%b} 12 to {next_month(15):%b} 15"
+    # Next month's year is said only when it is not this year's (in December).
+    year = f", {next_month(1).year}" if next_month(1).year != timezone.localdate().year else ""
+    stay_label = f"{next_month(12):%b} 12{year} to {next_month(15):%b} 15{year}"
     assert list(chips) == [stay_label, "4 guests", "Up to $200 a night", "Hot tub", "Wi-Fi", "Georgia"]
     assert "check_in" not in chips[stay_label]
     assert "guests=4" in chips[stay_label]
@@ -367,3 +369,20 @@ def test_an_editor_adds_an_amenity_and_booked_periods_and_the_cached_date_filter
         "Brunswick Cabin",
         "Macon House",
     ]
+
+
+def test_made_up_searches_that_find_nothing_are_served_but_never_stored(client, homes, page_cache_on):
+    for path in ("/lettings/?city=Zz0", "/lettings/?price_min=99990", "/search/?q=zzqx"):
+        assert cache_state(client, path) is None, path
+        assert cache_state(client, path) is None, path
+    assert cache_state(client, "/lettings/?city=Savannah") == "miss"  # a city with lettings is stored once
+    assert cache_state(client, "/lettings/?city=savannah") is None  # served, under its one spelling only
+    assert cache_state(client, "/lettings/?city=Savannah") == "hit"
+
+
+def test_a_lowest_price_of_zero_is_a_filter_with_its_chip_kept_by_the_next_page(client, homes, monkeypatch):
+    monkeypatch.setattr(LettingIndexPage, "per_page", 2)
+    page = soup(client.get("/lettings/?price_min=0"))
+    assert [chip["aria-label"] for chip in page.select(".chip")] == ["Remove filter: From $0 a night"]
+    assert "price_min=0" in page.select_one("a[rel=next]")["href"]
+    assert listing(client, price_min=0) == ["Akron Apartment", "Brunswick Cabin"]  # priced homes only

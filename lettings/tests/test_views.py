@@ -2,6 +2,7 @@
 
 import pytest
 from bs4 import BeautifulSoup
+from wagtail.models import PageViewRestriction
 from wagtail.test.utils import WagtailPageTestCase
 
 from home.models import HomePage
@@ -186,3 +187,11 @@ class TestPageRules(WagtailPageTestCase):
 @pytest.mark.parametrize("old_id", ["9" * 11, "9" * 30, "2147483648"])
 def test_an_old_link_with_an_id_past_any_column_is_not_found(client, lettings_index, old_id):
     assert client.get(f"/lettings/{old_id}/").status_code == 404
+
+
+def test_an_old_site_link_to_a_private_letting_is_a_404_and_ids_have_one_spelling(client, lettings_index):
+    letting = make_letting(lettings_index, title="Hidden Villa", legacy_id=777)
+    assert client.get("/lettings/777/")["Location"] == "/lettings/hidden-villa/"
+    assert client.get("/lettings/0777/").status_code == 404
+    PageViewRestriction.objects.create(page=letting, restriction_type="password", password="letmein")
+    assert client.get("/lettings/777/").status_code == 404  # the slug is not given away

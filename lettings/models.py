@@ -75,6 +75,7 @@ AMENITY_ICONS = [
 ]
 TOO_MANY = "This is more than any home we let: check the number."
 PRICE_ON_REQUEST_SORT_KEY = Decimal("1000000")  # above any price (at most 100,000): sorts last
+OVERLAP_CONSTRAINT = "booked_periods_never_overlap"  # PostgreSQL's exclusion constraint (migration 0008)
 CALENDAR_MONTHS = 3  # months of availability a letting's page shows, from the current one
 
 
@@ -257,6 +258,12 @@ class Amenity(models.Model):
         self.name = (self.name or "").strip()
         super().clean_fields(exclude=exclude)
 
+    def clean(self) -> None:
+        """Refuse a name that differs from another amenity's only in capitals ("wi-fi" beside "Wi-Fi")."""
+        super().clean()
+        if Amenity.objects.filter(name__iexact=self.name).exclude(pk=self.pk).exists():
+            raise ValidationError({"name": "An amenity with this name exists already."})
+
 
 class LettingIndexPage(MainPageMixin, RoutablePageMixin, Page):
     """The one lettings listing (``/lettings/``): filterable, paginated; also answers old-site links."""
@@ -368,7 +375,11 @@ class LettingPage(Page):
         decimal_places=1,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0, "The number of bathrooms cannot be negative."), half_steps],
+        validators=[
+            MinValueValidator(0, "The number of bathrooms cannot be negative."),
+            MaxValueValidator(50, TOO_MANY),
+            half_steps,
+        ],
         help_text="Halves allowed: 1.5 is a full bathroom and a half bathroom (a toilet and a basin).",
     )
     floor_area = models.PositiveIntegerField(

@@ -8,6 +8,7 @@ which letting uses it; ``lettings/admin.py`` does the same in the Django admin.
 """
 
 from django.contrib import messages
+from django.db import IntegrityError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -17,9 +18,10 @@ from wagtail.images import get_image_model
 from wagtail.images.views.images import DeleteView as ImageDeleteView
 from wagtail.images.views.multiple import DeleteView as ImageMultipleDeleteView
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Address, Amenity, BookedPeriod, CalendarFeed, LettingPage
+from .models import OVERLAP_CONSTRAINT, Address, Amenity, BookedPeriod, CalendarFeed, LettingPage
 from .usage import IN_LATEST_REVISION, IN_PAGE, IN_SCHEDULED_REVISION, address_uses, image_uses, where
 
 ADDRESS_HINTS = {
@@ -69,6 +71,25 @@ def refuse_deleting_addresses_in_use(request, instances):
     addresses = [instance for instance in instances if isinstance(instance, Address)]
     if refusals := address_refusals(addresses):
         return _refuse(request, refusals, len(addresses), reverse("wagtailsnippets_lettings_address:list"))
+    return None
+
+
+@hooks.register("before_delete_snippet")
+def warn_before_deleting_amenities_in_use(request, instances):
+    """Say on the confirmation page how many lettings offer each amenity that is about to be deleted.
+
+    Wagtail's own count ("referenced 0 times") does not see a letting's ticked amenities. Deleting
+    stays allowed (it is how an editor withdraws an amenity everywhere), but never unknowingly.
+    """
+    if request.method != "GET":
+        return None
+    for amenity in instances:
+        if isinstance(amenity, Amenity) and (count := amenity.letting_count):
+            messages.warning(
+                request,
+                f"“{amenity}” is offered by {count} letting{'s' if count != 1 else ''}: deleting it "
+                "removes it from them at once, published pages included.",
+            )
     return None
 
 
@@ -161,6 +182,38 @@ class AmenityViewSet(SnippetViewSet):
 register_snippet(AmenityViewSet)
 
 
+class RefuseARacingOverlap:
+    """Turn the database's refusal of overlapping periods into the form's error, never a 500.
+
+    Validation already names the period in the way; this covers two editors (or an editor and
+    ``sync_calendars``) saving overlapping nights at the same moment, where each validation ran
+    before the other's row existed and PostgreSQL's exclusion constraint refuses the second.
+    """
+
+    def form_valid(self, form):
+        """Save as usual; when the overlap constraint refuses the row, show the form again with the reason."""
+        try:
+            return super().form_valid(form)
+        except IntegrityError as error:
+            if OVERLAP_CONSTRAINT not in str(error):
+                raise
+            form.add_error(
+                "start",
+                "Another period of this letting was saved for some of these nights a moment ago: "
+                "check the letting's booked periods, then change these dates.",
+            )
+            self.produced_error_message = self.get_error_message()  # what Wagtail sets when validation fails
+            return self.form_invalid(form)
+
+
+class BookedPeriodCreateView(RefuseARacingOverlap, snippet_views.CreateView):
+    """Add a booked period; a racing overlap is a form error."""
+
+
+class BookedPeriodEditView(RefuseARacingOverlap, snippet_views.EditView):
+    """Edit a booked period; a racing overlap is a form error."""
+
+
 class BookedPeriodViewSet(SnippetViewSet):
     """Booked and blocked periods in ``/cms/snippets/``: by letting and source, searchable, exportable."""
 
@@ -176,6 +229,8 @@ class BookedPeriodViewSet(SnippetViewSet):
     search_fields = ["letting__title", "note"]
     search_backend_name = None
     ordering = ["start"]
+    add_view_class = BookedPeriodCreateView
+    edit_view_class = BookedPeriodEditView
 
 
 register_snippet(BookedPeriodViewSet)

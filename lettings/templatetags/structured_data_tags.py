@@ -50,7 +50,8 @@ def breadcrumb_trail(page, request) -> list[tuple[str, str]]:
     trail = [(page.title, page.get_full_url(request))]
     parent = page.get_parent()
     if site is not None:
-        if parent is not None and parent.pk != site.root_page_id:
+        # An unpublished index (its lettings kept live) answers 404: no crumb leads there.
+        if parent is not None and parent.pk != site.root_page_id and parent.live:
             trail.insert(0, (parent.title, parent.get_full_url(request)))
         trail.insert(0, (HOME_CRUMB, site.root_page.get_full_url(request)))
     return [(name, url) for name, url in trail if url]

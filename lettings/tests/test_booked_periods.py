@@ -108,3 +108,18 @@ def test_deleting_a_letting_deletes_its_periods(letting):
     saved(letting, "2026-12-12", "2026-12-15")
     letting.delete()
     assert not BookedPeriod.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: SQLite has no exclusion constraint")
+def test_two_editors_saving_overlapping_nights_at_once_get_a_form_error_not_a_500(client, editor, letting, monkeypatch):
+    saved(letting, "2026-12-12", "2026-12-15")
+    # The other editor's validation ran before this row existed: it saw no overlap.
+    monkeypatch.setattr(BookedPeriod, "overlapping", lambda self: BookedPeriod.objects.none())
+    client.force_login(editor)
+    data = {"letting": letting.pk, "start": "2026-12-14", "end": "2026-12-18", "source": "manual", "note": ""}
+
+    response = client.post(reverse("wagtailsnippets_lettings_bookedperiod:add"), data)
+
+    assert response.status_code == 200
+    assert "was saved for some of these nights a moment ago" in response.text
+    assert BookedPeriod.objects.count() == 1

@@ -233,3 +233,15 @@ def test_the_calendar_marks_the_booked_nights_of_the_next_months(client, letting
     taken = [cell.get_text(" ", strip=True) for cell in tables[1].select("td.availability__taken")]
     assert taken == ["12 taken", "13 taken", "14 taken"]  # the 15th, the departure, is free again
     assert not tables[0].select("td.availability__taken")
+
+
+def test_bathrooms_have_a_ceiling_and_amenity_names_ignore_capitals(lettings_index):
+    letting = make_letting(lettings_index, title="Lake House")
+    letting.bathrooms = Decimal("99.5")
+    with pytest.raises(ValidationError) as raised:
+        letting.full_clean()
+    assert raised.value.message_dict["bathrooms"] == ["This is more than any home we let: check the number."]
+    Amenity.objects.create(name="Wi-Fi", icon="wifi")
+    with pytest.raises(ValidationError) as raised:
+        Amenity(name="wi-fi ", icon="wifi").full_clean()
+    assert raised.value.message_dict["name"] == ["An amenity with this name exists already."]

@@ -1,5 +1,7 @@
 """What a visitor sees on the lettings listing and on a letting's page."""
 
+import json
+
 import pytest
 from bs4 import BeautifulSoup
 from wagtail.models import PageViewRestriction
@@ -195,3 +197,15 @@ def test_an_old_site_link_to_a_private_letting_is_a_404_and_ids_have_one_spellin
     assert client.get("/lettings/0777/").status_code == 404
     PageViewRestriction.objects.create(page=letting, restriction_type="password", password="letmein")
     assert client.get("/lettings/777/").status_code == 404  # the slug is not given away
+
+
+def test_with_the_index_unpublished_a_letting_links_to_no_404(client, lettings_index):
+    letting = make_letting(lettings_index, title="Lake House")
+    lettings_index.unpublish()  # its lettings stay live, as when an editor unpublishes the index alone
+    response = client.get(letting.url)
+    assert response.status_code == 200
+    page = soup(response)
+    assert not page.select('a[href="/lettings/"]')
+    blocks = [json.loads(script.string) for script in page.select('script[type="application/ld+json"]')]
+    crumbs = next(block for block in blocks if block["@type"] == "BreadcrumbList")["itemListElement"]
+    assert [crumb["name"] for crumb in crumbs] == ["Home", "Lake House"]

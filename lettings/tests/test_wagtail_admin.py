@@ -5,7 +5,7 @@ from django.urls import reverse
 from wagtail.models import Workflow
 from wagtail.test.utils import WagtailPageTestCase
 
-from lettings.models import Address, LettingIndexPage, LettingPage
+from lettings.models import Address, Amenity, LettingIndexPage, LettingPage
 from testing.factories import make_address, make_image, make_letting
 from testing.forms import letting_form
 
@@ -204,3 +204,14 @@ def test_a_letting_cannot_be_copied_and_the_editor_is_told_why(client, superuser
     assert client.get(copy_url, follow=True).redirect_chain[-1][0] == reverse(
         "wagtailadmin_explore", args=[lettings_index.pk]
     )
+
+
+def test_deleting_an_amenity_in_use_says_how_many_lettings_offer_it(client, editor, lettings_index):
+    hot_tub = Amenity.objects.create(name="Hot tub", icon="hot-tub")
+    for title in ("Lake House", "Pine Cabin"):
+        make_letting(lettings_index, title=title, amenities=[hot_tub])
+    client.force_login(editor)
+    confirm = client.get(reverse("wagtailsnippets_lettings_amenity:delete", args=[hot_tub.pk]))
+    assert "“Hot tub” is offered by 2 lettings: deleting it removes it from them at once" in confirm.text
+    assert client.post(reverse("wagtailsnippets_lettings_amenity:delete", args=[hot_tub.pk])).status_code == 302
+    assert not LettingPage.objects.filter(amenities__name="Hot tub").exists()

@@ -62,9 +62,13 @@
             show(current + 1);
         }
     });
-    // A click on the backdrop (outside the dialog's box) closes it, as on most photo viewers.
+    // A click on the backdrop (outside the dialog's box) closes it, as on most photo viewers; the
+    // dialog's own padding is the dialog element too, so the click's position tells them apart.
     dialog.addEventListener("click", function (event) {
-        if (event.target === dialog) {
+        var box = dialog.getBoundingClientRect();
+        var outside = event.clientX < box.left || event.clientX > box.right ||
+            event.clientY < box.top || event.clientY > box.bottom;
+        if (event.target === dialog && outside) {
             dialog.close();
         }
     });

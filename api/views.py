@@ -95,6 +95,8 @@ class RecordedPagination(WagtailPagination):
         rows = super().paginate_queryset(queryset, request, view)
         # Wagtail has checked both: they are whole numbers, so int() cannot fail here.
         self.used = {name: str(int(request.GET[name])) for name in ("limit", "offset") if name in request.GET}
+        if self.used.get("offset") == "0":
+            del self.used["offset"]  # the first page has one key: ?offset=0 is served, not stored again
         return rows
 
 

@@ -38,7 +38,7 @@ def titles(client, path: str) -> list[str]:
         "/api/v2/pages/?state=GA",
         "/api/v2/pages/?city=Brunswick&state=GA",
         "/api/v2/pages/?limit=10",
-        "/api/v2/pages/?limit=1&offset=0",
+        "/api/v2/pages/?limit=1",
         "/api/v2/pages/?fields=slug,title",
         "/api/v2/pages/?fields=_,id,title",
         "/api/v2/pages/{pk}/",
@@ -66,6 +66,7 @@ def test_a_second_request_is_served_from_the_cache_without_a_query(client, letti
         "/api/v2/pages/?limit=+10",
         "/api/v2/pages/?limit=5&limit=10",
         "/api/v2/pages/?offset=00",
+        "/api/v2/pages/?offset=0",  # the first page: its key is the URL without an offset
         "/api/v2/pages/?fields=title,slug",  # not in sorted order
         "/api/v2/pages/?fields=slug,title,slug",
         "/api/v2/pages/?state=ga",  # the form reads it as GA

@@ -28,11 +28,11 @@ def restrict(page, kind: str) -> PageViewRestriction:
 
 
 def listed(html: str) -> str:
-    """Return a page without what merely echoes the visitor's query (the title, headings and forms)."""
+    """Return a page without what merely echoes the visitor's query (the title, headings, forms, filter chips)."""
     if html.startswith("<?xml"):
         return html
     soup = BeautifulSoup(html, "html.parser")
-    for echo in soup.select("title, h1, h2, form, p.empty"):
+    for echo in soup.select("title, h1, h2, form, p.empty, .chips"):
         echo.decompose()
     return str(soup)
 

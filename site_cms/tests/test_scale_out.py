@@ -13,5 +13,6 @@ def test_a_letting_and_photo_published_on_one_dyno_are_served_by_the_other(tmp_p
     assert results["listing cached on B before the publish"] is True
     assert results["B lists the letting on the next request"] is True
     assert results["B serves the letting page"] is True
-    assert results["photo renditions made by B, served from S3"] == 4  # webp and jpeg, two widths
-    assert results["renditions that answer 200 with an image"] == 4
+    # The gallery's webp and jpeg at two widths, the large photo the viewer opens, the link preview's.
+    assert results["photo renditions made by B, served from S3"] == 6
+    assert results["renditions that answer 200 with an image"] == 6

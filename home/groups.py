@@ -31,6 +31,11 @@ SNIPPET_MODELS = (
     ("lettings", "calendarfeed"),
     ("profiles", "profile"),
 )
+# Both groups read enquiries and change their status; editors also set where enquiries are mailed.
+ENQUIRY_PERMISSIONS = {
+    EDITORS: ("enquiries.view_enquiry", "enquiries.change_enquiry", "enquiries.change_enquirysettings"),
+    MODERATORS: ("enquiries.view_enquiry", "enquiries.change_enquiry"),
+}
 MODEL_PERMISSIONS = {EDITORS: (), MODERATORS: (DELETE_LETTINGS,)}
 PAGE_PERMISSIONS = {
     EDITORS: ("add_page", "change_page", "publish_page"),
@@ -51,7 +56,7 @@ def grant_group_permissions(sender=None, using=DEFAULT_DB_ALIAS, **kwargs) -> No
     """Create both groups if needed and grant their permissions; running it again changes nothing."""
     from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
-    for label in ("wagtailadmin", "wagtailcore", "wagtailimages", "wagtaildocs", "lettings", "profiles"):
+    for label in ("wagtailadmin", "wagtailcore", "wagtailimages", "wagtaildocs", "lettings", "profiles", "enquiries"):
         create_permissions(global_apps.get_app_config(label), verbosity=0, using=using)
 
     root_page = Page.get_first_root_node()
@@ -66,7 +71,7 @@ def grant_group_permissions(sender=None, using=DEFAULT_DB_ALIAS, **kwargs) -> No
         for app_label, model in SNIPPET_MODELS:
             actions = ("add", "change", "delete", "view") if group_name == EDITORS else ("view",)
             group.permissions.add(*(_permission(app_label, f"{action}_{model}") for action in actions))
-        for permission in MODEL_PERMISSIONS[group_name]:
+        for permission in (*MODEL_PERMISSIONS[group_name], *ENQUIRY_PERMISSIONS[group_name]):
             group.permissions.add(_permission(*permission.split(".")))
         if root_page is not None:
             for codename in page_codenames:

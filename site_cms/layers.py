@@ -21,7 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("core",),  # shared building blocks: pagination, migration helpers, main-page rules, sitemap sections
     ("pagecache",),  # the page and fragment cache; apps tell it which of their records clear it
     ("lettings", "profiles"),  # the content: models, their pages, their admins
-    ("search", "legacy", "api"),  # features over the content: search, the old-site import, the partner API
+    ("search", "legacy", "api", "enquiries"),  # features over the content: search, import, partner API, enquiries
     ("home",),  # the home page, the demo site, the editors' groups
     ("site_cms",),  # the project shell: settings, URLs, WSGI, project templates
 )

@@ -10,6 +10,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from api.urls import api_router
+from enquiries import urls as enquiries_urls
 from home.demo_feed import demo_channel_feed
 from lettings import urls as lettings_urls
 from search import views as search_views
@@ -33,6 +34,7 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("api/v2/", api_router.urls),
     path("", include(lettings_urls)),
+    path("", include(enquiries_urls)),
     path("demo/calendars/<dbid:legacy_id>.ics", demo_channel_feed, name="demo_channel_feed"),
     path("sitemap.xml", sitemap_index, {"sitemap_url_name": "sitemap_section"}, name="sitemap"),
     path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),

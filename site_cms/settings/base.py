@@ -18,7 +18,9 @@ INSTALLED_APPS = [
     "search",
     "legacy",
     "api",
+    "enquiries",
     "pagecache",
+    "wagtail.contrib.settings",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -122,6 +124,19 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = "Orange County Lettings"
+
+# E-mail (enquiries): EMAIL_URL chooses the backend and server; the console without it.
+_email = environment.email_settings()
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST", "")
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 10  # a mail server that hangs must not hold a visitor's request (the mail stays pending)
+DEFAULT_FROM_EMAIL = environment.default_from_email()
+ENQUIRY_EMAIL = environment.enquiry_email()
 # The public address of the site: absolute URLs (sitemaps, e-mails, admin links) use it, and
 # ``manage.py sync_site`` points the Wagtail site at it (production's release phase runs it).
 PUBLIC_BASE_URL = environment.public_base_url("http://127.0.0.1:8000")

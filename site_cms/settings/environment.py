@@ -299,3 +299,22 @@ def sentry_options() -> dict | None:
 def release() -> str | None:
     """Return the release name: the commit SHA baked into the image (``RELEASE``), or Heroku's."""
     return env.str("RELEASE", default="") or env.str("HEROKU_SLUG_COMMIT", default="") or None
+
+
+def email_settings() -> dict:
+    """Return Django's e-mail settings from ``EMAIL_URL``: ``smtp+tls://user:password@host:587``, or the console.
+
+    Without it, mail is written to the console (the process log), which suits a laptop; production
+    sets it to its mail service's SMTP address (a Heroku add-on gives one).
+    """
+    return env.email_url("EMAIL_URL", default="consolemail://")
+
+
+def default_from_email() -> str:
+    """Return the sender of the site's e-mails (``DEFAULT_FROM_EMAIL``)."""
+    return env.str("DEFAULT_FROM_EMAIL", default="Orange County Lettings <no-reply@oc-lettings.example>")
+
+
+def enquiry_email() -> str:
+    """Return where enquiries are mailed unless an editor set another address (``ENQUIRY_EMAIL``)."""
+    return env.str("ENQUIRY_EMAIL", default="enquiries@oc-lettings.example")

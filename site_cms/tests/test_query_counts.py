@@ -31,7 +31,8 @@ EXPECTED_QUERIES = {
     "/lettings/?sort=price&after={first_pk}": 10,
     "/lettings/?sort=-price&before={first_pk}": 10,
     "/lettings/?sort=newest&before={first_pk}": 10,
-    "/lettings/letting-0001/": 13,  # with its amenities and the calendar's booked periods (one query each)
+    # With its amenities, the calendar's booked periods and the enquiry form's settings (one query each).
+    "/lettings/letting-0001/": 14,
     "/profiles/": 7,
     "/profiles/person0001/": 8,
     "/search/?q=Savannah": 6,

@@ -1,0 +1,81 @@
+"""The e-mails of an enquiry: stored with it, sent after the commit, and sent again later when SMTP was down.
+
+Mail goes through Django's e-mail API, configured by ``EMAIL_URL`` (console locally, SMTP in
+production). A failed send keeps the mail pending with its error class (never its text, which may
+quote an address) for ``manage.py send_enquiry_mail``, which Heroku Scheduler runs every ten minutes.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import Enquiry, EnquiryMail, EnquirySettings
+
+logger = logging.getLogger(__name__)
+
+
+def queue_mails(enquiry: Enquiry) -> list[EnquiryMail]:
+    """Store the company's copy and the visitor's acknowledgement of ``enquiry`` (in the caller's transaction)."""
+    context = {"enquiry": enquiry, "site_name": "Orange County Lettings"}
+    company = EnquirySettings.load().recipient
+    return [
+        EnquiryMail.objects.create(
+            enquiry=enquiry,
+            to=company,
+            subject=f"New enquiry: {enquiry.letting_title}, {enquiry.check_in:%d %b} to {enquiry.check_out:%d %b %Y}",
+            body=render_to_string("enquiries/mail/company.txt", context),
+        ),
+        EnquiryMail.objects.create(
+            enquiry=enquiry,
+            to=enquiry.email,
+            subject=f"We have your enquiry about {enquiry.letting_title}",
+            body=render_to_string("enquiries/mail/visitor.txt", context),
+        ),
+    ]
+
+
+def send_one(mail: EnquiryMail) -> bool:
+    """Send one pending mail and record the outcome; return whether it went."""
+    mail.attempts += 1
+    try:
+        send_mail(mail.subject, mail.body, settings.DEFAULT_FROM_EMAIL, [mail.to], fail_silently=False)
+    except Exception as error:  # any failure of the mail server or the network: keep it for the next run
+        mail.last_error = f"{error.__class__.__name__} at attempt {mail.attempts}"
+        mail.save(update_fields=["attempts", "last_error"])
+        logger.warning("Enquiry mail %s not sent (%s); it stays pending", mail.pk, error.__class__.__name__)
+        return False
+    mail.sent_at, mail.last_error = timezone.now(), ""
+    mail.save(update_fields=["attempts", "sent_at", "last_error"])
+    return True
+
+
+def send_pending(limit: int = 200) -> tuple[int, int]:
+    """Send the pending mails, oldest first; return (sent, failed). Two runs at once never send one twice."""
+    sent = failed = 0
+    with transaction.atomic():
+        # Locked until this run ends: a second run at the same moment skips them (PostgreSQL).
+        pending = list(
+            EnquiryMail.objects.select_for_update(skip_locked=True)
+            .filter(sent_at__isnull=True)
+            .order_by("created_at")[:limit]
+        )
+        for mail in pending:
+            if send_one(mail):
+                sent += 1
+            else:
+                failed += 1
+    return sent, failed
+
+
+def send_after_commit(mails: list[EnquiryMail]) -> None:
+    """Send ``mails`` once the transaction that stored them commits; failures stay pending."""
+
+    def send() -> None:
+        for mail in mails:
+            send_one(mail)
+
+    transaction.on_commit(send)

@@ -1,0 +1,1 @@
+"""``send_enquiry_mail`` and ``purge_enquiries``."""

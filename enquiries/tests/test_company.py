@@ -1,0 +1,159 @@
+"""The company's side: no enquiry lost when SMTP is down, the Wagtail admin, the dashboard, export, purging."""
+
+import datetime
+import io
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from enquiries import forms as enquiry_forms
+from enquiries.forms import started_token
+from enquiries.models import Enquiry, EnquiryMail
+from testing.factories import make_letting, make_user
+from testing.servers import free_port
+
+pytestmark = pytest.mark.django_db
+
+
+class Inbox:
+    """What a local SMTP server received."""
+
+    def __init__(self):
+        """Start empty."""
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802  the name aiosmtpd calls
+        """Keep the message and accept it."""
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+def make_enquiry(letting, **fields) -> Enquiry:
+    """Store an enquiry about ``letting``."""
+    today = timezone.localdate()
+    values = {
+        "letting": letting,
+        "letting_title": letting.title,
+        "name": "Ada Guest",
+        "email": "ada@example.com",
+        "check_in": today + datetime.timedelta(days=10),
+        "check_out": today + datetime.timedelta(days=13),
+        "guests": 2,
+        "message": "Hello",
+        "consented_at": timezone.now(),
+        **fields,
+    }
+    return Enquiry.objects.create(**values)
+
+
+@pytest.fixture
+def letting(lettings_index):
+    """Return a published letting."""
+    return make_letting(lettings_index, title="Lake House", sleeps=4)
+
+
+def test_with_smtp_down_the_enquiry_is_kept_and_its_mails_go_once_smtp_is_back(
+    client, letting, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(enquiry_forms, "MIN_SECONDS_TO_FILL", 0)
+    port = free_port()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
+    today = timezone.localdate()
+    data = {
+        "name": "Ada Guest",
+        "email": "ada@example.com",
+        "check_in": (today + datetime.timedelta(days=10)).isoformat(),
+        "check_out": (today + datetime.timedelta(days=13)).isoformat(),
+        "guests": "2",
+        "message": "Is it free?",
+        "consent": "on",
+        "started": started_token(),
+    }
+    with django_capture_on_commit_callbacks(execute=True):  # nothing listens on the port: SMTP is down
+        response = client.post(f"/enquiries/{letting.pk}/send/", data, HTTP_ORIGIN="http://testserver")
+    assert response.status_code == 302  # the visitor's enquiry is taken all the same
+    assert Enquiry.objects.count() == 1
+    pending = EnquiryMail.objects.filter(sent_at__isnull=True)
+    assert pending.count() == 2
+    assert pending.first().last_error == "ConnectionRefusedError at attempt 1"
+    with pytest.raises(CommandError, match="2 enquiry e-mails could not be sent"):
+        call_command("send_enquiry_mail", stdout=io.StringIO())
+
+    inbox = Inbox()
+    server = Controller(inbox, hostname="127.0.0.1", port=port)
+    server.start()
+    try:
+        out = io.StringIO()
+        call_command("send_enquiry_mail", stdout=out)
+    finally:
+        server.stop()
+    assert "2 enquiry e-mails sent, 0 still pending." in out.getvalue()
+    assert sorted(envelope.rcpt_tos[0] for envelope in inbox.messages) == [
+        "ada@example.com",
+        "enquiries@oc-lettings.example",
+    ]
+    assert EnquiryMail.objects.filter(sent_at__isnull=True).count() == 0
+    call_command("send_enquiry_mail", stdout=io.StringIO())
+    assert len(inbox.messages) == 2  # nothing is sent twice
+
+
+def test_an_editor_sees_new_enquiries_on_the_dashboard_opens_one_and_marks_it_answered(client, editor, letting):
+    enquiry = make_enquiry(letting)
+    make_enquiry(letting, name="Bob", status="closed")
+    client.force_login(editor)
+    dashboard = client.get(reverse("wagtailadmin_home"))
+    assert "1 new enquiry" in dashboard.text
+
+    listing = client.get(reverse("wagtailsnippets_enquiries_enquiry:list"), {"status": "new"})
+    assert "Ada Guest" in listing.text
+    assert "Bob" not in listing.text
+    detail = client.get(reverse("wagtailsnippets_enquiries_enquiry:inspect", args=[enquiry.pk]))
+    assert "ada@example.com" in detail.text
+
+    edit = reverse("wagtailsnippets_enquiries_enquiry:edit", args=[enquiry.pk])
+    assert client.post(edit, {"status": "answered"}).status_code == 302
+    enquiry.refresh_from_db()
+    assert (enquiry.status, enquiry.status_changed_by) == ("answered", editor)
+    assert enquiry.status_changed_at is not None
+    assert "0 new enquiries" in client.get(reverse("wagtailadmin_home")).text
+
+
+def test_moderators_answer_too_and_the_list_exports_as_csv(client, moderator, letting):
+    make_enquiry(letting, name="Cleo", message="A quiet week, please")
+    client.force_login(moderator)
+    export = client.get(reverse("wagtailsnippets_enquiries_enquiry:list"), {"export": "csv"})
+    assert export.status_code == 200
+    content = b"".join(export.streaming_content).decode()
+    assert "Cleo" in content
+    assert "A quiet week, please" in content
+
+
+def test_only_the_staff_groups_read_enquiries_and_nobody_adds_one_in_the_admin(client, editor, letting):
+    make_enquiry(letting)
+    listing = reverse("wagtailsnippets_enquiries_enquiry:list")
+    response = client.get(listing)
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+    client.force_login(make_user("visitor-with-an-account"))
+    assert client.get(listing).status_code in (302, 403)
+    client.force_login(editor)
+    assert client.get(listing).status_code == 200
+    assert client.get(reverse("wagtailsnippets_enquiries_enquiry:add")).status_code in (302, 403)
+
+
+def test_purge_deletes_old_enquiries_with_their_mails_for_good(letting):
+    old = make_enquiry(letting, name="Old")
+    Enquiry.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=400))
+    EnquiryMail.objects.create(enquiry=old, to="old@example.com", subject="s", body="b")
+    make_enquiry(letting, name="Recent")
+    out = io.StringIO()
+    call_command("purge_enquiries", "--older-than", "365", stdout=out)
+    assert "1 enquiry older than 365 days deleted." in out.getvalue()
+    assert list(Enquiry.objects.values_list("name", flat=True)) == ["Recent"]
+    assert EnquiryMail.objects.count() == 0
+    with pytest.raises(CommandError, match="at least 1 day"):
+        call_command("purge_enquiries", "--older-than", "0")

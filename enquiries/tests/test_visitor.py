@@ -1,0 +1,215 @@
+"""A visitor sends an enquiry: every rule of the form, the confirmation, the e-mails, and the cached letting page."""
+
+import datetime
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from enquiries import forms as enquiry_forms
+from enquiries.forms import started_token
+from enquiries.models import Enquiry, EnquiryMail, EnquirySettings
+from lettings.models import BookedPeriod
+from testing.factories import make_letting
+
+pytestmark = pytest.mark.django_db
+
+ORIGIN = {"HTTP_ORIGIN": "http://testserver"}
+
+
+def day(offset: int) -> str:
+    """Return the ISO date ``offset`` days from today."""
+    return (timezone.localdate() + datetime.timedelta(days=offset)).isoformat()
+
+
+@pytest.fixture
+def letting(lettings_index):
+    """Return a home that sleeps 4, for two nights or more, booked 20 to 25 days from now."""
+    home = make_letting(lettings_index, title="Lake House", sleeps=4, minimum_nights=2)
+    today = timezone.localdate()
+    BookedPeriod.objects.create(
+        letting=home, start=today + datetime.timedelta(days=20), end=today + datetime.timedelta(days=25)
+    )
+    return home
+
+
+@pytest.fixture
+def filled_at_human_speed(monkeypatch):
+    """Let a form started a moment ago count as filled by a person (the wait itself is tested on its own)."""
+    monkeypatch.setattr(enquiry_forms, "MIN_SECONDS_TO_FILL", 0)
+
+
+def enquiry(**changes) -> dict:
+    """Return a valid enquiry's fields, with ``changes``."""
+    return {
+        "name": "Ada Guest",
+        "email": "ada@example.com",
+        "phone": "",
+        "check_in": day(10),
+        "check_out": day(13),
+        "guests": "3",
+        "message": "Is the lake warm in spring?",
+        "consent": "on",
+        "website": "",
+        "started": started_token(),
+        **changes,
+    }
+
+
+def send(client, letting, data, **headers):
+    """Post an enquiry as a browser on the site would (its own origin), running what waits for the commit."""
+    return client.post(f"/enquiries/{letting.pk}/send/", data, **{**ORIGIN, **headers})
+
+
+def field_error(response, field: str) -> str:
+    """Return the error shown next to ``field``."""
+    error = BeautifulSoup(response.content, "html.parser").select_one(f"#id_{field}_error")
+    assert error is not None, f"no error for {field}"
+    return error.get_text(" ", strip=True)
+
+
+def test_an_enquiry_is_stored_mailed_twice_and_confirmed(
+    client, letting, filled_at_human_speed, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = send(client, letting, enquiry(phone="+1 555 0100"))
+    assert response.status_code == 302
+    stored = Enquiry.objects.get()
+    assert (stored.letting, stored.name, stored.guests, stored.status) == (letting, "Ada Guest", 3, "new")
+    assert [message.to for message in mail.outbox] == [["enquiries@oc-lettings.example"], ["ada@example.com"]]
+    assert "Is the lake warm in spring?" in mail.outbox[0].body
+    assert EnquiryMail.objects.filter(sent_at__isnull=True).count() == 0
+
+    confirmation = client.get(response["Location"])
+    assert confirmation.status_code == 200
+    text = BeautifulSoup(confirmation.content, "html.parser").main.get_text(" ", strip=True)
+    assert "Thank you, Ada Guest" in text
+    assert "3 nights" in text
+    assert "+1 555 0100" in text
+    assert "no-store" in confirmation["Cache-Control"]
+
+
+def test_the_company_address_is_the_editors_setting(
+    client, letting, filled_at_human_speed, django_capture_on_commit_callbacks
+):
+    settings = EnquirySettings.load()
+    settings.company_email = "bookings@example.org"
+    settings.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        send(client, letting, enquiry())
+    assert mail.outbox[0].to == ["bookings@example.org"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"check_in": day(0), "check_out": day(3)}, "check_in", "Choose a check-in from tomorrow on."),
+        ({"check_in": day(-5), "check_out": day(3)}, "check_in", "Choose a check-in from tomorrow on."),
+        ({"check_out": day(9)}, "check_out", "at least one day after check-in"),
+        ({"check_out": day(11)}, "check_out", "This home is let for 2 nights or more"),
+        ({"guests": "5"}, "guests", "This home sleeps 4: choose 4 guests or fewer."),
+        ({"guests": "0"}, "guests", "greater than or equal to 1"),
+        ({"check_in": day(22), "check_out": day(27)}, "check_in", "already booked: the calendar above shows"),
+        ({"consent": ""}, "consent", "Tick this box"),
+        ({"email": "not-an-address"}, "email", "valid email"),
+        ({"name": "x" * 101}, "name", "at most 100 characters"),
+        ({"message": "x" * 2001}, "message", "at most 2000 characters"),
+        ({"check_in": "12/24/2026"}, "check_in", "Enter a date such as"),
+    ],
+)
+def test_each_rule_says_what_is_wrong_next_to_its_field_and_nothing_is_stored(
+    client, letting, filled_at_human_speed, changes, field, message
+):
+    response = send(client, letting, enquiry(**changes))
+    assert response.status_code == 400
+    assert message in field_error(response, field)
+    assert Enquiry.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_an_overlap_points_at_the_calendar(client, letting, filled_at_human_speed):
+    response = send(client, letting, enquiry(check_in=day(22), check_out=day(27)))
+    assert f'href="{letting.url}#availability-title"' in response.text
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"website": "http://spam.example"}, {"started": "forged:token:value"}],
+    ids=["honeypot", "forged-start"],
+)
+def test_a_robots_post_stores_nothing_and_sends_nothing(client, letting, filled_at_human_speed, changes):
+    response = send(client, letting, enquiry(**changes))
+    assert response.status_code == 400
+    assert "could not be sent" in response.text
+    assert Enquiry.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_a_form_sent_faster_than_a_person_types_is_refused(client, letting):
+    response = send(client, letting, enquiry())  # started this very moment
+    assert response.status_code == 400
+    assert Enquiry.objects.count() == 0
+
+
+def test_without_javascript_the_visitor_checks_the_form_once_more_then_sends_it(
+    client, letting, filled_at_human_speed, django_capture_on_commit_callbacks
+):
+    review = send(client, letting, enquiry(started=""))
+    assert review.status_code == 200
+    page = BeautifulSoup(review.content, "html.parser")
+    assert "Check your enquiry, then send it." in page.get_text()
+    assert page.select_one("#id_name")["value"] == "Ada Guest"
+    fresh = page.select_one("input[name=started]")["value"]
+    assert Enquiry.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send(client, letting, enquiry(started=fresh)).status_code == 302
+    assert Enquiry.objects.count() == 1
+
+
+def test_a_post_from_another_site_is_refused(client, letting, filled_at_human_speed):
+    response = send(client, letting, enquiry(), HTTP_ORIGIN="https://evil.example")
+    assert response.status_code == 403
+    assert Enquiry.objects.count() == 0
+
+
+def test_the_sixth_enquiry_in_an_hour_from_one_address_gets_a_friendly_429(
+    client, letting, filled_at_human_speed, django_capture_on_commit_callbacks
+):
+    for number in range(5):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert send(client, letting, enquiry(name=f"Guest {number}")).status_code == 302
+    response = send(client, letting, enquiry(name="Guest 5"))
+    assert response.status_code == 429
+    assert "Too many enquiries from here" in response.text
+    assert response["Retry-After"] == "3600"
+    assert Enquiry.objects.count() == 5
+    other = send(Client(REMOTE_ADDR="203.0.113.9"), letting, enquiry(name="Another visitor"))
+    assert other.status_code == 302
+
+
+def test_an_enquiry_about_a_private_or_missing_letting_is_a_404(client, lettings_index, filled_at_human_speed):
+    draft = make_letting(lettings_index, title="Draft", publish=False)
+    assert client.post(f"/enquiries/{draft.pk}/send/", enquiry(), **ORIGIN).status_code == 404
+    assert client.post("/enquiries/999999/send/", enquiry(), **ORIGIN).status_code == 404
+    assert client.get("/enquiries/1/send/").status_code == 405
+
+
+def test_the_letting_page_with_its_form_stays_a_cache_hit_with_nothing_per_visitor(client, letting, page_cache_on):
+    first = client.get(letting.url)
+    assert first["X-Page-Cache"] == "miss"
+    second = Client().get(letting.url)
+    assert second["X-Page-Cache"] == "hit"
+    form = BeautifulSoup(second.content, "html.parser").select_one("form.enquiry")
+    assert form["action"] == f"/enquiries/{letting.pk}/send/"
+    assert form.select_one("input[name=started]")["value"] == ""
+    assert form.select_one("input[name=csrfmiddlewaretoken]") is None
+    assert "csrftoken" not in second.cookies
+
+
+def test_the_start_token_is_fresh_and_never_cached(client):
+    response = client.get("/enquiries/start/")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert enquiry_forms.seconds_since(response.json()["started"]) < 5

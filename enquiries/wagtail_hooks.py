@@ -1,0 +1,105 @@
+"""Enquiries in the Wagtail admin: a list to filter, search and export, a detail view, status, a dashboard panel.
+
+Editors and Moderators read enquiries and change their status (new, answered, closed); who changed
+it and when is kept. Nobody adds one here: enquiries come from visitors. Deleting one deletes it,
+with its e-mails, for good.
+"""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import Enquiry
+
+
+class EnquiryEditView(snippet_views.EditView):
+    """Change an enquiry's status, recording who did and when."""
+
+    def save_instance(self):
+        """Save the status; when it changed, note the editor and the time."""
+        enquiry = self.form.instance
+        if "status" in self.form.changed_data:
+            enquiry.status_changed_by = self.request.user
+            enquiry.status_changed_at = timezone.now()
+        return super().save_instance()
+
+
+class EnquiryViewSet(SnippetViewSet):
+    """Enquiries in the admin menu: newest first, by status, letting and dates; CSV and Excel export."""
+
+    model = Enquiry
+    icon = "mail"
+    menu_label = "Enquiries"
+    menu_order = 150
+    add_to_admin_menu = True
+    list_display = ["name", "letting_title", "check_in", "check_out", "guests", "status", "created_at"]
+    list_export = [
+        "created_at",
+        "letting_title",
+        "name",
+        "email",
+        "phone",
+        "check_in",
+        "check_out",
+        "guests",
+        "message",
+        "status",
+        "status_changed_at",
+    ]
+    export_filename = "enquiries"
+    list_filter = {"status": ["exact"], "letting": ["exact"], "check_in": ["gte"], "created_at": ["gte"]}
+    search_fields = ["name", "email", "letting_title", "message"]
+    search_backend_name = None
+    ordering = ["-created_at"]
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "created_at",
+        "letting_title",
+        "name",
+        "email",
+        "phone",
+        "check_in",
+        "check_out",
+        "guests",
+        "message",
+        "consented_at",
+        "status",
+        "status_changed_by",
+        "status_changed_at",
+    ]
+    edit_view_class = EnquiryEditView
+
+
+register_snippet(EnquiryViewSet)
+
+
+class NewEnquiriesPanel(Component):
+    """The dashboard's count of new enquiries, linking to them."""
+
+    name = "new_enquiries"
+    order = 50
+
+    def render_html(self, parent_context=None) -> str:
+        """Return the panel: how many enquiries are new, and a link to the list of them."""
+        count = Enquiry.objects.filter(status="new").count()
+        return format_html(
+            '<section class="w-panel" aria-labelledby="new-enquiries-title"><div class="w-panel__header">'
+            '<h2 class="w-panel__heading" id="new-enquiries-title">New enquiries</h2></div>'
+            '<div class="w-panel__content"><p><a href="{}?status=new">{} new enquir{}</a> to answer.</p></div>'
+            "</section>",
+            reverse("wagtailsnippets_enquiries_enquiry:list"),
+            count,
+            "y" if count == 1 else "ies",
+        )
+
+
+@hooks.register("construct_homepage_panels")
+def add_new_enquiries_panel(request, panels) -> None:
+    """Show the new enquiries' count to those who may read enquiries."""
+    if request.user.has_perm("enquiries.view_enquiry"):
+        panels.append(NewEnquiriesPanel())

@@ -7,6 +7,7 @@ when a visitor starts typing; an enquiry sent without it, or faster than a perso
 """
 
 import datetime
+import secrets
 
 from django import forms
 from django.core import signing
@@ -19,8 +20,11 @@ LONGEST_STAY_NIGHTS = 90
 
 
 def started_token() -> str:
-    """Return a signed token of the current time: when a visitor began to fill the form."""
-    return signing.TimestampSigner(salt=STARTED_SALT).sign("started")
+    """Return a signed token of the current time (when a visitor began to fill the form), unique to this visitor.
+
+    The random part makes two tokens made in the same second different: each sends one enquiry.
+    """
+    return signing.TimestampSigner(salt=STARTED_SALT).sign(secrets.token_urlsafe(12))
 
 
 def seconds_since(token: str) -> float | None:
@@ -28,7 +32,7 @@ def seconds_since(token: str) -> float | None:
     signer = signing.TimestampSigner(salt=STARTED_SALT)
     try:
         signer.unsign(token, max_age=STARTED_MAX_AGE)
-        made = signing.b62_decode(token.rsplit(signer.sep, 2)[1])  # "started:<time>:<signature>"
+        made = signing.b62_decode(token.rsplit(signer.sep, 2)[1])  # "<random>:<time>:<signature>"
     except (signing.BadSignature, ValueError):
         return None
     return timezone.now().timestamp() - made

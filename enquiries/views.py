@@ -22,7 +22,7 @@ from wagtail.models import Site
 
 from lettings.models import LettingPage
 
-from .forms import EnquiryForm, SpamError, started_token
+from .forms import STARTED_MAX_AGE, EnquiryForm, SpamError, started_token
 from .mail import queue_mails, send_after_commit
 from .models import Enquiry, EnquirySettings
 
@@ -108,6 +108,10 @@ def send_enquiry(request, letting_id: int):
         return render_form(request, letting, form)
     if not form.is_valid():
         return render_form(request, letting, form, status=400)
+    # A start time sends one enquiry: a robot that fetched one cannot post it again and again.
+    if not cache.add(f"enquiries:used:{form.data['started']}", True, STARTED_MAX_AGE):
+        logger.info("Enquiry post refused as a robot's: start time used before")
+        return personal(TemplateResponse(request, "enquiries/refused.html", {"letting": letting}, status=400))
     with transaction.atomic():
         enquiry = Enquiry.objects.create(
             letting=letting,

@@ -213,3 +213,12 @@ def test_the_start_token_is_fresh_and_never_cached(client):
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     assert enquiry_forms.seconds_since(response.json()["started"]) < 5
+
+
+def test_one_start_time_sends_one_enquiry(client, letting, filled_at_human_speed, django_capture_on_commit_callbacks):
+    data = enquiry()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send(client, letting, data).status_code == 302
+    again = send(client, letting, {**data, "name": "Same Robot"})
+    assert again.status_code == 400
+    assert Enquiry.objects.count() == 1

@@ -38,6 +38,20 @@ def seconds_since(token: str) -> float | None:
     return timezone.now().timestamp() - made
 
 
+def one_line(value: str) -> None:
+    """Refuse line breaks and other control characters (a name is one line; no mail may carry another's text)."""
+    if any(ord(character) < 32 or ord(character) == 127 for character in value):
+        raise forms.ValidationError("Write this on one line, without special characters.")
+
+
+class MessageField(forms.CharField):
+    """A text area's value with its line breaks counted as one character each, as the browser counts them."""
+
+    def to_python(self, value):
+        """Return the text with Windows line breaks (what browsers send) made single."""
+        return super().to_python(value).replace("\r\n", "\n")
+
+
 class SpamError(Exception):
     """The post was made by a robot (honeypot filled, sent too fast, no token): store nothing, send nothing."""
 
@@ -45,9 +59,9 @@ class SpamError(Exception):
 class EnquiryForm(forms.Form):
     """A visitor's enquiry about ``letting``; every rule says what is wrong next to its field."""
 
-    name = forms.CharField(max_length=100, label="Your name")
+    name = forms.CharField(max_length=100, label="Your name", validators=[one_line])
     email = forms.EmailField(max_length=254, label="Your e-mail address")
-    phone = forms.CharField(max_length=30, required=False, label="Phone (optional)")
+    phone = forms.CharField(max_length=30, required=False, label="Phone (optional)", validators=[one_line])
     check_in = forms.DateField(
         label="Check-in", input_formats=["%Y-%m-%d"], error_messages={"invalid": "Enter a date such as 2026-12-24."}
     )
@@ -55,7 +69,7 @@ class EnquiryForm(forms.Form):
         label="Check-out", input_formats=["%Y-%m-%d"], error_messages={"invalid": "Enter a date such as 2026-12-28."}
     )
     guests = forms.IntegerField(label="Guests", min_value=1, max_value=50)
-    message = forms.CharField(max_length=2000, widget=forms.Textarea, label="Your message")
+    message = MessageField(max_length=2000, widget=forms.Textarea, label="Your message")
     consent = forms.BooleanField(
         label="I agree that my details are kept to answer this enquiry, as the privacy notice says.",
         error_messages={"required": "Tick this box so that we may keep your details to answer you."},

@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from .models import Enquiry, EnquiryMail, EnquirySettings
 
@@ -22,17 +23,18 @@ def queue_mails(enquiry: Enquiry) -> list[EnquiryMail]:
     """Store the company's copy and the visitor's acknowledgement of ``enquiry`` (in the caller's transaction)."""
     context = {"enquiry": enquiry, "site_name": "Orange County Lettings"}
     company = EnquirySettings.load().recipient
+    title = Truncator(enquiry.letting_title).chars(80)  # a long title must not make the subject too long to store
     return [
         EnquiryMail.objects.create(
             enquiry=enquiry,
             to=company,
-            subject=f"New enquiry: {enquiry.letting_title}, {enquiry.check_in:%d %b} to {enquiry.check_out:%d %b %Y}",
+            subject=f"New enquiry: {title}, {enquiry.check_in:%d %b} to {enquiry.check_out:%d %b %Y}",
             body=render_to_string("enquiries/mail/company.txt", context),
         ),
         EnquiryMail.objects.create(
             enquiry=enquiry,
             to=enquiry.email,
-            subject=f"We have your enquiry about {enquiry.letting_title}",
+            subject=f"We have your enquiry about {title}",
             body=render_to_string("enquiries/mail/visitor.txt", context),
         ),
     ]
@@ -61,7 +63,7 @@ def send_pending(limit: int = 200) -> tuple[int, int]:
         pending = list(
             EnquiryMail.objects.select_for_update(skip_locked=True)
             .filter(sent_at__isnull=True)
-            .order_by("created_at")[:limit]
+            .order_by("attempts", "created_at")[:limit]  # mails that keep failing do not hold up newer ones
         )
         for mail in pending:
             if send_one(mail):
@@ -72,10 +74,16 @@ def send_pending(limit: int = 200) -> tuple[int, int]:
 
 
 def send_after_commit(mails: list[EnquiryMail]) -> None:
-    """Send ``mails`` once the transaction that stored them commits; failures stay pending."""
+    """Send ``mails`` once the transaction that stored them commits; failures stay pending.
+
+    They are locked while they go, like ``send_pending``'s: a scheduled run at that moment skips them.
+    """
+    ids = [mail.pk for mail in mails]
 
     def send() -> None:
-        for mail in mails:
-            send_one(mail)
+        with transaction.atomic():
+            unsent = EnquiryMail.objects.select_for_update(skip_locked=True).filter(pk__in=ids, sent_at__isnull=True)
+            for mail in unsent:
+                send_one(mail)
 
     transaction.on_commit(send)

@@ -7,6 +7,7 @@ the security page of the docs). Every response here is personal or per visitor: 
 
 import logging
 
+from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
@@ -28,16 +29,23 @@ from .models import Enquiry, EnquirySettings
 
 logger = logging.getLogger(__name__)
 
-RATE_LIMIT = 5  # enquiries a client address may send ...
-RATE_WINDOW_SECONDS = 3600  # ... per hour
+SENT_LIMIT = 5  # enquiries a client address may send per hour ...
+POST_LIMIT = 30  # ... and posts of any kind (errors, the no-JavaScript check, robots')
+RATE_WINDOW_SECONDS = 3600
 CONFIRMATION_SALT = "enquiries.sent"
 CONFIRMATION_MAX_AGE = 3600
 
 
 def client_address(request) -> str:
-    """Return the visitor's address: the last ``X-Forwarded-For`` hop (Heroku's router adds it), else the peer's."""
+    """Return the visitor's address, for the rate limit.
+
+    Behind Heroku's router it is the last ``X-Forwarded-For`` hop (the router appends it; a visitor can
+    only prepend); anywhere else the header is the visitor's own to write, so the connection's peer.
+    """
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[-1].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
+    if settings.BEHIND_HEROKU_ROUTER and forwarded:
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def same_origin(request) -> bool:
@@ -50,14 +58,21 @@ def same_origin(request) -> bool:
     return any(source == origin or source.startswith(origin + "/") for origin in allowed)
 
 
-def over_the_rate_limit(request) -> bool:
-    """Count this post against the client's hourly allowance; tell whether it is over."""
-    key = f"enquiries:rate:{client_address(request)}"
+def over_the_rate_limit(request, kind: str, limit: int) -> bool:
+    """Count this ``kind`` of post against the client's hourly allowance; tell whether it is over."""
+    key = f"enquiries:rate:{kind}:{client_address(request)}"
     cache.add(key, 0, RATE_WINDOW_SECONDS)
     try:
-        return cache.incr(key) > RATE_LIMIT
+        return cache.incr(key) > limit
     except ValueError:  # the key expired between add and incr
         return False
+
+
+def too_many(request, letting):
+    """Return the friendly 429 page."""
+    response = TemplateResponse(request, "enquiries/too_many.html", {"letting": letting}, status=429)
+    response["Retry-After"] = str(RATE_WINDOW_SECONDS)
+    return personal(response)
 
 
 def personal(response):
@@ -92,10 +107,8 @@ def send_enquiry(request, letting_id: int):
     letting = get_object_or_404(LettingPage.objects.live().public(), pk=letting_id)
     if not same_origin(request):
         return personal(TemplateResponse(request, "enquiries/refused.html", {"letting": letting}, status=403))
-    if over_the_rate_limit(request):
-        response = TemplateResponse(request, "enquiries/too_many.html", {"letting": letting}, status=429)
-        response["Retry-After"] = str(RATE_WINDOW_SECONDS)
-        return personal(response)
+    if over_the_rate_limit(request, "posts", POST_LIMIT):
+        return too_many(request, letting)
     form = EnquiryForm(request.POST, letting=letting)
     try:
         form.check_for_robots()
@@ -108,6 +121,8 @@ def send_enquiry(request, letting_id: int):
         return render_form(request, letting, form)
     if not form.is_valid():
         return render_form(request, letting, form, status=400)
+    if over_the_rate_limit(request, "sent", SENT_LIMIT):
+        return too_many(request, letting)
     # A start time sends one enquiry: a robot that fetched one cannot post it again and again.
     if not cache.add(f"enquiries:used:{form.data['started']}", True, STARTED_MAX_AGE):
         logger.info("Enquiry post refused as a robot's: start time used before")

@@ -10,11 +10,40 @@ from django.utils import timezone
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
+from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import Enquiry
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value) -> str:
+    """Return a visitor's text for a CSV cell, a leading ``'`` where a spreadsheet would read a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+class NoAddingPolicy(ModelPermissionPolicy):
+    """Enquiries come from visitors: nobody, superusers included, adds (or copies) one in the admin."""
+
+    def user_has_permission(self, user, action) -> bool:
+        """Refuse "add"; defer to the user's permissions for the rest."""
+        return action != "add" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions) -> bool:
+        """Tell whether the user may do any of ``actions`` other than adding."""
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+class EnquiryIndexView(snippet_views.IndexView):
+    """The list of enquiries; its CSV export neutralises what a spreadsheet would run as a formula."""
+
+    custom_field_preprocess = {
+        name: {"csv": spreadsheet_safe} for name in ("letting_title", "name", "email", "phone", "message")
+    }
 
 
 class EnquiryEditView(snippet_views.EditView):
@@ -73,6 +102,8 @@ class EnquiryViewSet(SnippetViewSet):
         "status_changed_at",
     ]
     edit_view_class = EnquiryEditView
+    index_view_class = EnquiryIndexView
+    permission_policy = NoAddingPolicy(Enquiry)
 
 
 register_snippet(EnquiryViewSet)

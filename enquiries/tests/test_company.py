@@ -157,3 +157,17 @@ def test_purge_deletes_old_enquiries_with_their_mails_for_good(letting):
     assert EnquiryMail.objects.count() == 0
     with pytest.raises(CommandError, match="at least 1 day"):
         call_command("purge_enquiries", "--older-than", "0")
+
+
+def test_a_superuser_cannot_add_an_enquiry_in_the_admin_and_csv_cells_are_never_formulas(client, superuser, letting):
+    make_enquiry(letting, phone="=1+2", message='=HYPERLINK("http://evil.example")')
+    client.force_login(superuser)
+    assert client.get(reverse("wagtailsnippets_enquiries_enquiry:add")).status_code in (302, 403)
+    response = client.post(reverse("wagtailsnippets_enquiries_enquiry:add"), {"status": "new"})
+    assert response.status_code in (302, 403)
+    assert Enquiry.objects.count() == 1
+    exported = b"".join(
+        client.get(reverse("wagtailsnippets_enquiries_enquiry:list"), {"export": "csv"}).streaming_content
+    ).decode()
+    assert "'=1+2" in exported
+    assert "'=HYPERLINK" in exported

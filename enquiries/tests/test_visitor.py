@@ -115,6 +115,7 @@ def test_the_company_address_is_the_editors_setting(
         ({"consent": ""}, "consent", "Tick this box"),
         ({"email": "not-an-address"}, "email", "valid email"),
         ({"name": "x" * 101}, "name", "at most 100 characters"),
+        ({"name": "Eve\r\nBcc: x@evil.example"}, "name", "Write this on one line"),
         ({"message": "x" * 2001}, "message", "at most 2000 characters"),
         ({"check_in": "12/24/2026"}, "check_in", "Enter a date such as"),
     ],
@@ -222,3 +223,24 @@ def test_one_start_time_sends_one_enquiry(client, letting, filled_at_human_speed
     again = send(client, letting, {**data, "name": "Same Robot"})
     assert again.status_code == 400
     assert Enquiry.objects.count() == 1
+
+
+def test_a_long_title_and_a_message_of_many_lines_still_send(
+    client, lettings_index, filled_at_human_speed, django_capture_on_commit_callbacks
+):
+    home = make_letting(lettings_index, title="A" * 250, sleeps=4)
+    message = "\r\n".join(["line"] * 390)  # 2,340 characters as sent, 1,950 as the visitor typed them
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send(client, home, enquiry(message=message)).status_code == 302
+    assert len(mail.outbox) == 2
+
+
+def test_a_made_up_forwarded_for_header_does_not_reset_the_limit_unless_behind_herokus_router(
+    client, letting, filled_at_human_speed, settings, django_capture_on_commit_callbacks
+):
+    for number in range(5):
+        with django_capture_on_commit_callbacks(execute=True):
+            send(client, letting, enquiry(name=f"Guest {number}"), HTTP_X_FORWARDED_FOR=f"198.51.100.{number}")
+    assert send(client, letting, enquiry(), HTTP_X_FORWARDED_FOR="198.51.100.99").status_code == 429
+    settings.BEHIND_HEROKU_ROUTER = True  # there the router appends the real address: the last hop counts
+    assert send(client, letting, enquiry(), HTTP_X_FORWARDED_FOR="10.0.0.1, 198.51.100.99").status_code == 302

@@ -137,6 +137,8 @@ EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = 10  # a mail server that hangs must not hold a visitor's request (the mail stays pending)
 DEFAULT_FROM_EMAIL = environment.default_from_email()
 ENQUIRY_EMAIL = environment.enquiry_email()
+# Only behind Heroku's router is the last X-Forwarded-For hop the visitor's address (enquiries' rate limit).
+BEHIND_HEROKU_ROUTER = False
 # The public address of the site: absolute URLs (sitemaps, e-mails, admin links) use it, and
 # ``manage.py sync_site`` points the Wagtail site at it (production's release phase runs it).
 PUBLIC_BASE_URL = environment.public_base_url("http://127.0.0.1:8000")

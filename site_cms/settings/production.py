@@ -51,6 +51,8 @@ FRAGMENT_CACHE_SECONDS = environment.fragment_cache_seconds(shared_cache=_redis 
 
 _https = environment.https_enabled()
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# On Heroku the router appends the visitor's address to X-Forwarded-For (the enquiries' rate limit reads it).
+BEHIND_HEROKU_ROUTER = environment.heroku_host() is not None
 SECURE_SSL_REDIRECT = _https
 SECURE_REDIRECT_EXEMPT = [r"^healthz"]
 SESSION_COOKIE_SECURE = _https

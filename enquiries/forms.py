@@ -13,10 +13,11 @@ from django import forms
 from django.core import signing
 from django.utils import timezone
 
+from lettings.forms import BOOKING_HORIZON_DAYS, LONGEST_STAY_NIGHTS  # the listing's bounds of a stay
+
 MIN_SECONDS_TO_FILL = 3
 STARTED_MAX_AGE = 24 * 3600  # a form opened yesterday and sent today is still a person's
 STARTED_SALT = "enquiries.started"
-LONGEST_STAY_NIGHTS = 90
 
 
 def started_token() -> str:
@@ -99,7 +100,7 @@ class EnquiryForm(forms.Form):
         today = timezone.localdate()
         if check_in <= today:
             raise forms.ValidationError("Choose a check-in from tomorrow on.")
-        if check_in > today + datetime.timedelta(days=730):
+        if check_in > today + datetime.timedelta(days=BOOKING_HORIZON_DAYS):
             raise forms.ValidationError("Choose a check-in within the next two years.")
         return check_in
 

@@ -58,6 +58,10 @@ class EnquiryEditView(snippet_views.EditView):
         return super().save_instance()
 
 
+# What a visitor sent, in the order the export and the detail view show it.
+ENQUIRY_FIELDS = ["created_at", "letting_title", "name", "email", "phone", "check_in", "check_out", "guests", "message"]
+
+
 class EnquiryViewSet(SnippetViewSet):
     """Enquiries in the admin menu: newest first, by status, letting and dates; CSV and Excel export."""
 
@@ -67,40 +71,14 @@ class EnquiryViewSet(SnippetViewSet):
     menu_order = 150
     add_to_admin_menu = True
     list_display = ["name", "letting_title", "check_in", "check_out", "guests", "status", "created_at"]
-    list_export = [
-        "created_at",
-        "letting_title",
-        "name",
-        "email",
-        "phone",
-        "check_in",
-        "check_out",
-        "guests",
-        "message",
-        "status",
-        "status_changed_at",
-    ]
+    list_export = [*ENQUIRY_FIELDS, "status", "status_changed_at"]
     export_filename = "enquiries"
     list_filter = {"status": ["exact"], "letting": ["exact"], "check_in": ["gte"], "created_at": ["gte"]}
     search_fields = ["name", "email", "letting_title", "message"]
     search_backend_name = None
     ordering = ["-created_at"]
     inspect_view_enabled = True
-    inspect_view_fields = [
-        "created_at",
-        "letting_title",
-        "name",
-        "email",
-        "phone",
-        "check_in",
-        "check_out",
-        "guests",
-        "message",
-        "consented_at",
-        "status",
-        "status_changed_by",
-        "status_changed_at",
-    ]
+    inspect_view_fields = [*ENQUIRY_FIELDS, "consented_at", "status", "status_changed_by", "status_changed_at"]
     edit_view_class = EnquiryEditView
     index_view_class = EnquiryIndexView
     permission_policy = NoAddingPolicy(Enquiry)

@@ -24,13 +24,14 @@ from urllib3.exceptions import HTTPError, ReadTimeoutError
 
 from pagecache.signals import one_clear
 
+from .forms import BOOKING_HORIZON_DAYS
 from .models import BookedPeriod, CalendarFeed
 
 logger = logging.getLogger(__name__)
 
 MAX_FEED_BYTES = 2 * 1024 * 1024
 MAX_PERIODS = 1000  # far more than any home's bookings over two years; a feed with more is refused
-HORIZON_DAYS = 730  # periods starting later than this are left out, as the listing's dates are
+HORIZON_DAYS = BOOKING_HORIZON_DAYS  # periods starting later are left out, as the listing's dates are
 CONNECT_SECONDS, READ_SECONDS = 5, 10
 CHUNK_BYTES = 64 * 1024
 

@@ -481,3 +481,25 @@ class FeedServer:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=5)
+
+
+@contextlib.contextmanager
+def sentry_reporting_to_receiver(secret_key: str, **options):
+    """Start sentry-sdk the way production does (``init_sentry``), pointed at a local ingest; yield the receiver.
+
+    ``options`` add to the DSN (an environment, a trace sample rate). The client is closed and unset afterwards.
+    """
+    import sentry_sdk
+
+    from site_cms.observability import init_sentry
+
+    receiver = SentryReceiver()
+    init_sentry({"dsn": receiver.dsn, **options}, secret_key=secret_key)
+    try:
+        yield receiver
+    finally:
+        client = sentry_sdk.get_client()
+        client.flush(timeout=5)
+        client.close()
+        sentry_sdk.get_global_scope().set_client(None)
+        receiver.close()

@@ -10,9 +10,8 @@ from django.utils import timezone
 from enquiries import forms as enquiry_forms
 from enquiries import views
 from enquiries.forms import started_token
-from site_cms.observability import init_sentry
 from testing.factories import make_letting
-from testing.servers import SentryReceiver
+from testing.servers import sentry_reporting_to_receiver
 
 pytestmark = pytest.mark.django_db
 
@@ -22,16 +21,8 @@ PRIVATE = ["Zelda Quartermain", "zelda.q@example.net", "+1 555 0199", "my dog Pi
 @pytest.fixture
 def sentry():
     """Start sentry-sdk the way production does, pointed at a local ingest; stop it afterwards."""
-    receiver = SentryReceiver()
-    init_sentry({"dsn": receiver.dsn, "environment": "enquiries-test"}, secret_key="enquiries-test-secret-key")
-    try:
+    with sentry_reporting_to_receiver("enquiries-test-secret-key", environment="enquiries-test") as receiver:
         yield receiver
-    finally:
-        client = sentry_sdk.get_client()
-        client.flush(timeout=5)
-        client.close()
-        sentry_sdk.get_global_scope().set_client(None)
-        receiver.close()
 
 
 def test_an_enquiry_that_fails_sends_sentry_the_error_but_not_the_visitors_details(lettings_index, sentry, monkeypatch):

@@ -244,3 +244,17 @@ def test_a_made_up_forwarded_for_header_does_not_reset_the_limit_unless_behind_h
     assert send(client, letting, enquiry(), HTTP_X_FORWARDED_FOR="198.51.100.99").status_code == 429
     settings.BEHIND_HEROKU_ROUTER = True  # there the router appends the real address: the last hop counts
     assert send(client, letting, enquiry(), HTTP_X_FORWARDED_FOR="10.0.0.1, 198.51.100.99").status_code == 302
+
+
+def test_a_confirmation_link_reveals_nothing_when_forged_and_survives_its_letting(
+    client, letting, filled_at_human_speed, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        location = send(client, letting, enquiry())["Location"]
+    for forged in ("/enquiries/sent/1/", "/enquiries/sent/1:abc:def/", location.replace("/sent/", "/sent/x")):
+        assert client.get(forged).status_code == 404
+    letting.delete()  # the enquiry keeps the title it was sent about, and links nowhere
+    confirmation = client.get(location)
+    assert confirmation.status_code == 200
+    assert "Lake House" in confirmation.text
+    assert not BeautifulSoup(confirmation.content, "html.parser").main.select('a[href*="lake-house"]')

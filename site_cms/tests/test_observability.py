@@ -27,9 +27,9 @@ from django.urls import path
 from django.utils.crypto import get_random_string
 
 from site_cms import observability, views
-from site_cms.observability import init_sentry, make_before_send, redact_text, scrub, scrub_query_string
+from site_cms.observability import make_before_send, redact_text, scrub, scrub_query_string
 from site_cms.settings import environment
-from testing.servers import SentryReceiver
+from testing.servers import SentryReceiver, sentry_reporting_to_receiver
 
 logger = logging.getLogger("site_cms.tests.observability")
 SECRET_KEY = "sentry-test-" + secrets.token_urlsafe(50)
@@ -99,19 +99,8 @@ urlpatterns = [
 @pytest.fixture
 def sentry():
     """Start sentry-sdk the way production does, pointed at a local ingest; stop it afterwards."""
-    receiver = SentryReceiver()
-    init_sentry(
-        {"dsn": receiver.dsn, "environment": "observability-test", "traces_sample_rate": 1.0},
-        secret_key=SECRET_KEY,
-    )
-    try:
+    with sentry_reporting_to_receiver(SECRET_KEY, environment="observability-test", traces_sample_rate=1.0) as receiver:
         yield receiver
-    finally:
-        client = sentry_sdk.get_client()
-        client.flush(timeout=5)
-        client.close()
-        sentry_sdk.get_global_scope().set_client(None)
-        receiver.close()
 
 
 def post_through_wsgi(url: str, data: dict[str, str], headers: dict[str, str], method: str = "POST") -> str:

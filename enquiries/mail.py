@@ -5,10 +5,11 @@ production). A failed send keeps the mail pending with its error class (never it
 quote an address) for ``manage.py send_enquiry_mail``, which Heroku Scheduler runs every ten minutes.
 """
 
+import datetime
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,33 +19,58 @@ from .models import Enquiry, EnquiryMail, EnquirySettings
 
 logger = logging.getLogger(__name__)
 
+ACKNOWLEDGEMENTS_PER_ADDRESS = 3  # acknowledgements one e-mail address gets ...
+ACKNOWLEDGEMENT_WINDOW = datetime.timedelta(hours=24)  # ... in this time
+
+
+def acknowledgements_due(email: str) -> bool:
+    """Tell whether ``email`` may get another acknowledgement today.
+
+    The form mails whatever address is typed in; this keeps anyone from using it to mail a stranger
+    again and again from many addresses (the rate limit counts per client). The enquiry itself is
+    still stored and sent to the company.
+    """
+    since = timezone.now() - ACKNOWLEDGEMENT_WINDOW
+    return EnquiryMail.objects.filter(to__iexact=email, created_at__gte=since).count() < ACKNOWLEDGEMENTS_PER_ADDRESS
+
 
 def queue_mails(enquiry: Enquiry) -> list[EnquiryMail]:
-    """Store the company's copy and the visitor's acknowledgement of ``enquiry`` (in the caller's transaction)."""
+    """Store the company's copy and, unless the address had enough today, the visitor's acknowledgement.
+
+    In the caller's transaction; the company's copy answers to the visitor (Reply-To).
+    """
     context = {"enquiry": enquiry, "site_name": "Orange County Lettings"}
     company = EnquirySettings.load().recipient
     title = Truncator(enquiry.letting_title).chars(80)  # a long title must not make the subject too long to store
-    return [
+    mails = [
         EnquiryMail.objects.create(
             enquiry=enquiry,
             to=company,
+            reply_to=enquiry.email,
             subject=f"New enquiry: {title}, {enquiry.check_in:%d %b} to {enquiry.check_out:%d %b %Y}",
             body=render_to_string("enquiries/mail/company.txt", context),
-        ),
-        EnquiryMail.objects.create(
-            enquiry=enquiry,
-            to=enquiry.email,
-            subject=f"We have your enquiry about {title}",
-            body=render_to_string("enquiries/mail/visitor.txt", context),
-        ),
+        )
     ]
+    if acknowledgements_due(enquiry.email):
+        mails.append(
+            EnquiryMail.objects.create(
+                enquiry=enquiry,
+                to=enquiry.email,
+                subject=f"We have your enquiry about {title}",
+                body=render_to_string("enquiries/mail/visitor.txt", context),
+            )
+        )
+    else:
+        logger.info("Enquiry %s stored without an acknowledgement: its address had enough today", enquiry.pk)
+    return mails
 
 
 def send_one(mail: EnquiryMail) -> bool:
     """Send one pending mail and record the outcome; return whether it went."""
     mail.attempts += 1
     try:
-        send_mail(mail.subject, mail.body, settings.DEFAULT_FROM_EMAIL, [mail.to], fail_silently=False)
+        reply_to = [mail.reply_to] if mail.reply_to else None
+        EmailMessage(mail.subject, mail.body, settings.DEFAULT_FROM_EMAIL, [mail.to], reply_to=reply_to).send()
     except Exception as error:  # any failure of the mail server or the network: keep it for the next run
         mail.last_error = f"{error.__class__.__name__} at attempt {mail.attempts}"
         mail.save(update_fields=["attempts", "last_error"])

@@ -7,11 +7,15 @@ not be sent (the SMTP server down) stays pending with its error, and ``manage.py
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.models import Page
 
 from lettings.models import LettingPage
+from pagecache.cache import per_generation
+from pages.models import ContentPage
 
 STATUSES = [("new", "New"), ("answered", "Answered"), ("closed", "Closed")]
 
@@ -58,6 +62,7 @@ class EnquiryMail(models.Model):
 
     enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="mails")
     to = models.EmailField(max_length=254)
+    reply_to = models.EmailField(max_length=254, blank=True, help_text="The visitor's address, on the company's copy.")
     subject = models.CharField(max_length=200)
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -74,6 +79,39 @@ class EnquiryMail(models.Model):
     def __str__(self) -> str:
         """Return the subject and whether it was sent."""
         return f"{self.subject} ({'sent' if self.sent_at else 'pending'})"
+
+
+class ClientCount(models.Model):
+    """How many posts of one kind a client address made in its current hour (the rate limit).
+
+    In the database, so every web process counts the same posts, with or without Redis. The address
+    is kept only as a keyed hash: the count needs no one's address.
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    window_started_at = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "client count"
+
+    def __str__(self) -> str:
+        """Return the count and when its hour began (the key says nothing readable)."""
+        return f"{self.count} since {self.window_started_at:%Y-%m-%d %H:%M}"
+
+
+class UsedStartTime(models.Model):
+    """A signed start time that has sent an enquiry: each one sends one, in every web process."""
+
+    token_hash = models.CharField(max_length=64, primary_key=True)
+    used_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "used start time"
+
+    def __str__(self) -> str:
+        """Return when the start time was used."""
+        return f"used {self.used_at:%Y-%m-%d %H:%M}"
 
 
 @register_setting(icon="mail")
@@ -94,12 +132,36 @@ class EnquirySettings(BaseGenericSetting):
         help_text="The page that says what is done with a visitor's details; the enquiry form links to it.",
     )
 
-    panels = [FieldPanel("company_email"), FieldPanel("privacy_page")]
+    panels = [FieldPanel("company_email"), PageChooserPanel("privacy_page", "pages.ContentPage")]
 
     class Meta:
         verbose_name = "enquiry settings"
+
+    def clean(self) -> None:
+        """Refuse any page but a content page as the privacy notice (the chooser offers only those)."""
+        super().clean()
+        if self.privacy_page_id is not None and not ContentPage.objects.filter(pk=self.privacy_page_id).exists():
+            raise ValidationError({"privacy_page": "Choose a content page (such as the privacy notice) here."})
+
+    def privacy_page_url(self, request) -> str | None:
+        """Return the privacy notice's URL, or None while it is unpublished, private or not chosen (no dead link)."""
+        if self.privacy_page_id is None:
+            return None
+        page = Page.objects.live().public().filter(pk=self.privacy_page_id).first()
+        return page.get_url(request) if page is not None else None
 
     @property
     def recipient(self) -> str:
         """Return the company's address for enquiries: this setting, else the deployment's default."""
         return self.company_email or settings.ENQUIRY_EMAIL
+
+
+def privacy_notice_url(request) -> str | None:
+    """Return the privacy notice's URL for the enquiry form, read once per content generation.
+
+    The form is on cached letting pages; publishing, unpublishing or restricting the page, or changing
+    the setting, starts a new generation.
+    """
+    if request is None:
+        return None
+    return per_generation(request, "privacy-notice", lambda: EnquirySettings.load().privacy_page_url(request))

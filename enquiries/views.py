@@ -7,9 +7,7 @@ the security page of the docs). Every response here is personal or per visitor: 
 
 import logging
 
-from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -23,29 +21,17 @@ from wagtail.models import Site
 
 from lettings.models import LettingPage
 
-from .forms import STARTED_MAX_AGE, EnquiryForm, SpamError, started_token
+from .forms import EnquiryForm, SpamError, started_token
 from .mail import queue_mails, send_after_commit
-from .models import Enquiry, EnquirySettings
+from .models import Enquiry, privacy_notice_url
+from .throttle import RATE_WINDOW, count_post, forget_old, use_start_time
 
 logger = logging.getLogger(__name__)
 
 SENT_LIMIT = 5  # enquiries a client address may send per hour ...
 POST_LIMIT = 30  # ... and posts of any kind (errors, the no-JavaScript check, robots')
-RATE_WINDOW_SECONDS = 3600
 CONFIRMATION_SALT = "enquiries.sent"
 CONFIRMATION_MAX_AGE = 3600
-
-
-def client_address(request) -> str:
-    """Return the visitor's address, for the rate limit.
-
-    Behind Heroku's router it is the last ``X-Forwarded-For`` hop (the router appends it; a visitor can
-    only prepend); anywhere else the header is the visitor's own to write, so the connection's peer.
-    """
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.BEHIND_HEROKU_ROUTER and forwarded:
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def same_origin(request) -> bool:
@@ -58,20 +44,10 @@ def same_origin(request) -> bool:
     return any(source == origin or source.startswith(origin + "/") for origin in allowed)
 
 
-def over_the_rate_limit(request, kind: str, limit: int) -> bool:
-    """Count this ``kind`` of post against the client's hourly allowance; tell whether it is over."""
-    key = f"enquiries:rate:{kind}:{client_address(request)}"
-    cache.add(key, 0, RATE_WINDOW_SECONDS)
-    try:
-        return cache.incr(key) > limit
-    except ValueError:  # the key expired between add and incr
-        return False
-
-
 def too_many(request, letting):
     """Return the friendly 429 page."""
     response = TemplateResponse(request, "enquiries/too_many.html", {"letting": letting}, status=429)
-    response["Retry-After"] = str(RATE_WINDOW_SECONDS)
+    response["Retry-After"] = str(int(RATE_WINDOW.total_seconds()))
     return personal(response)
 
 
@@ -95,7 +71,7 @@ def render_form(request, letting, form, status=200):
         "letting": letting,
         "form": form,
         "started": started_token(),
-        "privacy_page": EnquirySettings.load(request_or_site=request).privacy_page,
+        "privacy_url": privacy_notice_url(request),
     }
     return personal(TemplateResponse(request, "enquiries/review.html", context, status=status))
 
@@ -107,7 +83,7 @@ def send_enquiry(request, letting_id: int):
     letting = get_object_or_404(LettingPage.objects.live().public(), pk=letting_id)
     if not same_origin(request):
         return personal(TemplateResponse(request, "enquiries/refused.html", {"letting": letting}, status=403))
-    if over_the_rate_limit(request, "posts", POST_LIMIT):
+    if count_post(request, "posts", POST_LIMIT):
         return too_many(request, letting)
     form = EnquiryForm(request.POST, letting=letting)
     try:
@@ -121,13 +97,14 @@ def send_enquiry(request, letting_id: int):
         return render_form(request, letting, form)
     if not form.is_valid():
         return render_form(request, letting, form, status=400)
-    if over_the_rate_limit(request, "sent", SENT_LIMIT):
+    if count_post(request, "sent", SENT_LIMIT):
         return too_many(request, letting)
-    # A start time sends one enquiry: a robot that fetched one cannot post it again and again.
-    if not cache.add(f"enquiries:used:{form.data['started']}", True, STARTED_MAX_AGE):
-        logger.info("Enquiry post refused as a robot's: start time used before")
-        return personal(TemplateResponse(request, "enquiries/refused.html", {"letting": letting}, status=400))
     with transaction.atomic():
+        # A start time sends one enquiry: a robot that fetched one cannot post it again and again.
+        if not use_start_time(form.data["started"]):
+            logger.info("Enquiry post refused as a robot's: start time used before")
+            return personal(TemplateResponse(request, "enquiries/refused.html", {"letting": letting}, status=400))
+        forget_old()
         enquiry = Enquiry.objects.create(
             letting=letting,
             letting_title=letting.title,
@@ -148,4 +125,6 @@ def enquiry_sent(request, token: str):
     except signing.BadSignature as error:
         raise Http404("This confirmation has expired.") from error
     enquiry = get_object_or_404(Enquiry, pk=pk)
-    return personal(TemplateResponse(request, "enquiries/sent.html", {"enquiry": enquiry}))
+    acknowledged = enquiry.mails.filter(to=enquiry.email, reply_to="").exists()
+    context = {"enquiry": enquiry, "acknowledged": acknowledged}
+    return personal(TemplateResponse(request, "enquiries/sent.html", context))

@@ -38,6 +38,7 @@ from PIL import ImageDraw
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
+from enquiries.models import EnquirySettings
 from legacy.importer import ImportPlan, Kind, LegacyImport, Mode, Status, Step
 from legacy.json_source import JsonSource
 from lettings.calendar import month_starts
@@ -49,6 +50,7 @@ from lettings.models import (
     LettingPage,
     LettingPageGalleryImage,
 )
+from pages.models import ContentPage
 from profiles.models import ProfileIndexPage
 
 from .groups import EDITORS, MODERATORS, grant_group_permissions
@@ -67,6 +69,20 @@ INTROS = {
     "home": "<p>Holiday homes across the United States, from desert hideaways to lakeside retreats.</p>",
     "lettings": "<p>Every home we let, with its address and photos. Filter by state or city.</p>",
     "profiles": "<p>The people who stay with us, and the cities they love.</p>",
+}
+PRIVACY_NOTICE = {
+    "title": "Privacy notice",
+    "slug": "privacy",
+    "intro": "<p>What we keep when you ask about a home, why, and for how long.</p>",
+    "body": (
+        "<h2>What we keep</h2>"
+        "<p>When you send an enquiry we keep your name, e-mail address, phone number if you give one, the dates "
+        "and number of guests you ask about, and your message.</p>"
+        "<h2>Why</h2>"
+        "<p>Only to answer your enquiry. We do not share your details, and we do not send you marketing.</p>"
+        "<h2>For how long</h2>"
+        "<p>We delete an enquiry a year after it came in. Ask us by e-mail and we delete it sooner.</p>"
+    ),
 }
 PHOTO_COLOURS = ("#c2410c", "#0f766e", "#1d4ed8", "#7c3aed", "#b45309", "#be123c")
 
@@ -152,6 +168,7 @@ class DemoDataLoader:
         self._give_logins(plan)
         self._load_staff()
         self._load_intros(importer.index)
+        self._load_privacy_notice()
         return self.report
 
     def _report_plan(self, plan: ImportPlan) -> None:
@@ -306,3 +323,31 @@ class DemoDataLoader:
                 page.intro = INTROS[key]
                 page.save_revision(log_action=True).publish()
                 self.report.count("introductions")
+
+    def _load_privacy_notice(self) -> None:
+        """Publish the privacy notice under the home page when none is there, and link the enquiry form to it.
+
+        An editor's own choice stands: the setting is filled only while it is empty, and a page that
+        holds the slug already is taken as the notice rather than replaced.
+        """
+        home = HomePage.objects.first()
+        if home is None:
+            return
+        holder = home.get_children().filter(slug=PRIVACY_NOTICE["slug"]).specific().first()
+        if holder is not None and not isinstance(holder, ContentPage):
+            self.report.note(
+                f"No privacy notice published: the page {holder.title!r} (page {holder.pk}) holds its address "
+                f"/{PRIVACY_NOTICE['slug']}/. Choose the notice under Settings > Enquiry settings."
+            )
+            return
+        notice = holder
+        if notice is None:
+            notice = ContentPage(**PRIVACY_NOTICE)
+            home.add_child(instance=notice)
+            notice.save_revision(log_action=True).publish()
+            self.report.count("content pages")
+        enquiry_settings = EnquirySettings.load()
+        if enquiry_settings.privacy_page_id is None:
+            enquiry_settings.privacy_page = notice
+            enquiry_settings.save()
+            self.report.count("settings")

@@ -5,6 +5,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from core.main_pages import MainPageMixin
+from pages.models import ContentPage
 
 
 class HomePage(MainPageMixin, Page):
@@ -15,7 +16,7 @@ class HomePage(MainPageMixin, Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["lettings.LettingIndexPage", "profiles.ProfileIndexPage"]
+    subpage_types = ["lettings.LettingIndexPage", "profiles.ProfileIndexPage", "pages.ContentPage"]
     max_count = 1
 
     class Meta:
@@ -25,7 +26,10 @@ class HomePage(MainPageMixin, Page):
         permissions = [("manage_main_pages", "Can change the main pages' slug, privacy and publishing schedule")]
 
     def get_context(self, request, *args, **kwargs):
-        """Add the live listing pages under the home page that anonymous visitors may open, for its links."""
+        """Add the live listing pages under the home page that anonymous visitors may open, for its links.
+
+        Content pages (the privacy notice) are linked from the footer, not shown as sections.
+        """
         context = super().get_context(request, *args, **kwargs)
-        context["sections"] = self.get_children().live().public().specific().order_by("path")
+        context["sections"] = self.get_children().live().public().not_type(ContentPage).specific().order_by("path")
         return context

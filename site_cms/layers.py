@@ -20,7 +20,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("core",),  # shared building blocks: pagination, migration helpers, main-page rules, sitemap sections
     ("pagecache",),  # the page and fragment cache; apps tell it which of their records clear it
-    ("lettings", "profiles"),  # the content: models, their pages, their admins
+    ("lettings", "profiles", "pages"),  # the content: models, their pages, their admins
     ("search", "legacy", "api", "enquiries"),  # features over the content: search, import, partner API, enquiries
     ("home",),  # the home page, the demo site, the editors' groups
     ("site_cms",),  # the project shell: settings, URLs, WSGI, project templates

@@ -6,7 +6,9 @@ from django.contrib.auth import get_user_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
+from home.models import HomePage
 from lettings.models import Address, LettingIndexPage, LettingPage, LettingPageGalleryImage
+from pages.models import ContentPage
 from profiles.models import Profile
 
 _sequence = count(1)
@@ -66,6 +68,17 @@ def make_letting(
         revision.publish()
     letting.refresh_from_db()
     return letting
+
+
+def make_content_page(title: str = "Privacy notice", *, publish: bool = True, **fields) -> ContentPage:
+    """Add a content page under the home page, published by default."""
+    page = ContentPage(title=title, live=False, **fields)
+    HomePage.objects.get().add_child(instance=page)
+    revision = page.save_revision()
+    if publish:
+        revision.publish()
+    page.refresh_from_db()
+    return page
 
 
 def make_user(username: str | None = None, **fields):

@@ -3,7 +3,7 @@
 from django import template
 
 from ..forms import EnquiryForm
-from ..models import EnquirySettings
+from ..models import privacy_notice_url
 
 register = template.Library()
 
@@ -17,5 +17,5 @@ def enquiry_form(context, letting) -> dict:
         "letting": letting,
         "form": EnquiryForm(letting=letting),
         "started": "",
-        "privacy_page": EnquirySettings.load(request_or_site=request).privacy_page,
+        "privacy_url": privacy_notice_url(request),
     }

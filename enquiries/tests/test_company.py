@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from enquiries import forms as enquiry_forms
 from enquiries.forms import started_token
-from enquiries.models import Enquiry, EnquiryMail
+from enquiries.models import ClientCount, Enquiry, EnquiryMail
 from testing.factories import make_letting, make_user
 from testing.servers import free_port
 
@@ -146,6 +146,9 @@ def test_only_the_staff_groups_read_enquiries_and_nobody_adds_one_in_the_admin(c
 
 
 def test_purge_deletes_old_enquiries_with_their_mails_for_good(letting):
+    hour_ago = timezone.now() - datetime.timedelta(hours=1, seconds=1)
+    ClientCount.objects.create(key="a" * 64, window_started_at=hour_ago, count=5)
+    ClientCount.objects.create(key="b" * 64, window_started_at=timezone.now(), count=2)
     old = make_enquiry(letting, name="Old")
     Enquiry.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=400))
     EnquiryMail.objects.create(enquiry=old, to="old@example.com", subject="s", body="b")
@@ -155,6 +158,7 @@ def test_purge_deletes_old_enquiries_with_their_mails_for_good(letting):
     assert "1 enquiry older than 365 days deleted." in out.getvalue()
     assert list(Enquiry.objects.values_list("name", flat=True)) == ["Recent"]
     assert EnquiryMail.objects.count() == 0
+    assert list(ClientCount.objects.values_list("count", flat=True)) == [2]  # only the hour still running
     with pytest.raises(CommandError, match="at least 1 day"):
         call_command("purge_enquiries", "--older-than", "0")
 

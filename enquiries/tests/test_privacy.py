@@ -1,16 +1,20 @@
-"""Enquiries are personal data: nothing of them reaches Sentry, even from a request that fails."""
+"""Enquiries are personal data: nothing of them reaches Sentry, and the form links the privacy notice."""
 
 import datetime
 
 import pytest
 import sentry_sdk
+from bs4 import BeautifulSoup
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from enquiries import forms as enquiry_forms
 from enquiries import views
 from enquiries.forms import started_token
-from testing.factories import make_letting
+from enquiries.models import EnquirySettings
+from testing.factories import make_content_page, make_letting
 from testing.servers import sentry_reporting_to_receiver
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +59,47 @@ def test_an_enquiry_that_fails_sends_sentry_the_error_but_not_the_visitors_detai
     assert b"the mail queue broke" in payload  # the error itself is reported
     for value in PRIVATE:
         assert value.encode() not in payload, f"{value!r} reached Sentry"
+
+
+def consent_link(client, letting) -> str | None:
+    """Return where the form's consent box sends a visitor to read the privacy notice, if anywhere."""
+    html = BeautifulSoup(client.get(letting.url).content, "html.parser")
+    link = html.select_one("label[for='id_consent'] a")
+    return link["href"] if link is not None else None
+
+
+def test_the_form_links_the_privacy_notice_the_editors_chose_only_while_anyone_may_read_it(
+    client, lettings_index, page_cache_on, commit
+):
+    """A cached letting page follows the notice: unpublished or made private, the link goes (never a dead link)."""
+    letting = make_letting(lettings_index, title="Lake House", sleeps=4)
+    notice = make_content_page("Privacy notice")
+    assert consent_link(client, letting) is None
+    with commit():
+        EnquirySettings.objects.update_or_create(pk=EnquirySettings.load().pk, defaults={"privacy_page": notice})
+    assert consent_link(client, letting) == notice.url
+    assert consent_link(client, letting) == notice.url  # and from the page cache
+    with commit():
+        notice.unpublish()
+    assert consent_link(client, letting) is None
+    with commit():
+        notice.save_revision().publish()
+        PageViewRestriction.objects.create(page=notice, restriction_type=PageViewRestriction.LOGIN)
+    assert consent_link(client, letting) is None
+    assert client.get(notice.url).status_code == 302  # the notice itself asks for a login: no link to it
+
+
+def test_the_privacy_notice_setting_takes_only_a_content_page(client, superuser, lettings_index):
+    """The chooser offers content pages; a letting posted as the notice anyway is a form error, not a link."""
+    letting = make_letting(lettings_index, title="Lake House")
+    notice = make_content_page("Privacy notice")
+    client.force_login(superuser)
+    url = reverse("wagtailsettings:edit", args=["enquiries", "enquirysettings", EnquirySettings.load().pk])
+    assert "pages.contentpage" in client.get(url).content.decode().lower()
+    response = client.post(url, {"company_email": "", "privacy_page": str(letting.pk)})
+    assert response.status_code == 200
+    assert "Choose a content page" in response.content.decode()
+    assert EnquirySettings.load().privacy_page_id is None
+    response = client.post(url, {"company_email": "", "privacy_page": str(notice.pk)})
+    assert response.status_code == 302
+    assert EnquirySettings.load().privacy_page_id == notice.pk

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
+from django.core.cache import caches
 from django.test import Client
 from django.utils import timezone
 
@@ -80,6 +81,8 @@ def test_an_enquiry_is_stored_mailed_twice_and_confirmed(
     assert (stored.letting, stored.name, stored.guests, stored.status) == (letting, "Ada Guest", 3, "new")
     assert [message.to for message in mail.outbox] == [["enquiries@oc-lettings.example"], ["ada@example.com"]]
     assert "Is the lake warm in spring?" in mail.outbox[0].body
+    assert mail.outbox[0].reply_to == ["ada@example.com"]  # the company answers with its mail program's Reply
+    assert mail.outbox[1].reply_to == []
     assert EnquiryMail.objects.filter(sent_at__isnull=True).count() == 0
 
     confirmation = client.get(response["Location"])
@@ -181,6 +184,8 @@ def test_the_sixth_enquiry_in_an_hour_from_one_address_gets_a_friendly_429(
     for number in range(5):
         with django_capture_on_commit_callbacks(execute=True):
             assert send(client, letting, enquiry(name=f"Guest {number}")).status_code == 302
+        for cache in caches.all():  # counted where every web process sees it, not in one process's memory
+            cache.clear()
     response = send(client, letting, enquiry(name="Guest 5"))
     assert response.status_code == 429
     assert "Too many enquiries from here" in response.text
@@ -258,3 +263,24 @@ def test_a_confirmation_link_reveals_nothing_when_forged_and_survives_its_lettin
     assert confirmation.status_code == 200
     assert "Lake House" in confirmation.text
     assert not BeautifulSoup(confirmation.content, "html.parser").main.select('a[href*="lake-house"]')
+
+
+def test_one_address_gets_three_acknowledgements_a_day_however_many_clients_send(
+    client, letting, filled_at_human_speed, django_capture_on_commit_callbacks
+):
+    """Nobody can use the form to mail a stranger over and over: the company still gets every enquiry."""
+    for number in range(4):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = send(
+                Client(REMOTE_ADDR=f"203.0.113.{number + 1}"),
+                letting,
+                enquiry(email="Victim@Example.com" if number % 2 else "victim@example.com"),
+            )
+        assert response.status_code == 302
+    assert Enquiry.objects.count() == 4
+    to_visitor = [message for message in mail.outbox if message.to[0].lower() == "victim@example.com"]
+    to_company = [message for message in mail.outbox if message.to == ["enquiries@oc-lettings.example"]]
+    assert (len(to_visitor), len(to_company)) == (3, 4)
+    text = BeautifulSoup(client.get(response["Location"]).content, "html.parser").main.get_text(" ", strip=True)
+    assert "We will answer you at Victim@Example.com" in text
+    assert "sent a copy" not in text

@@ -1,4 +1,4 @@
-"""The main menu, read from the page tree: the home page and its live, public children marked "show in menus".
+"""The main menu and the footer's links, read from the page tree: the home page and its live, public children.
 
 Editors choose what the menu shows with the "Show in menus" box of a page's Promote tab; a page that
 is unpublished, private or moved away leaves the menu at once. The menu is read once per content
@@ -8,9 +8,11 @@ generation (``pagecache.cache.per_generation``), so it costs no query on most re
 from dataclasses import dataclass
 
 from django import template
+from django.contrib.contenttypes.models import ContentType
 from wagtail.models import Site
 
 from pagecache.cache import per_generation
+from pages.models import ContentPage
 
 register = template.Library()
 
@@ -29,18 +31,22 @@ class Menu:
 
     home_url: str
     items: tuple[MenuItem, ...]
+    footer: tuple[MenuItem, ...] = ()  # the content pages under the home page (privacy notice, terms)
 
 
 def read_menu(request) -> Menu:
-    """Read the menu of the request's site from the page tree (three queries at most)."""
+    """Read the menu and the footer's links of the request's site from the page tree (three queries at most)."""
     site = Site.find_for_request(request)
     if site is None:
         return Menu(home_url="/", items=())
     root = site.root_page.specific_deferred
     home_url = root.get_url(request) or "/"
-    children = root.get_children().live().public().in_menu().order_by("path")
-    items = (MenuItem("Home", home_url), *(MenuItem(page.title, page.get_url(request)) for page in children))
-    return Menu(home_url=home_url, items=items)
+    content_page_type = ContentType.objects.get_for_model(ContentPage).pk
+    children = [(page, MenuItem(page.title, page.get_url(request))) for page in root.get_children().live().public()]
+    children.sort(key=lambda child: child[0].path)
+    items = (MenuItem("Home", home_url), *(item for page, item in children if page.show_in_menus))
+    footer = tuple(item for page, item in children if page.content_type_id == content_page_type)
+    return Menu(home_url=home_url, items=items, footer=footer)
 
 
 def site_menu(request) -> Menu:
@@ -66,6 +72,13 @@ def main_menu(context) -> dict:
             current = item
     kind = None if current is None else ("page" if request.path == current.url else "true")
     return {"items": menu.items, "current": current, "current_kind": kind}
+
+
+@register.inclusion_tag("home/includes/footer_links.html", takes_context=True)
+def footer_links(context) -> dict:
+    """Render the footer's links to the content pages under the home page (the privacy notice among them)."""
+    request = context.get("request")
+    return {"items": site_menu(request).footer if request is not None else ()}
 
 
 @register.simple_tag(takes_context=True)

@@ -12,12 +12,14 @@ from django.test import override_settings
 from django.utils import timezone
 from wagtail.models import Site
 
+from enquiries.models import EnquirySettings
 from home.demo import DemoDataLoader, read_demo_data
 from home.models import HomePage
 from lettings.calendar import month_starts
 from lettings.models import Address, CalendarFeed, LettingPage
+from pages.models import ContentPage
 from profiles.models import Profile
-from testing.factories import make_letting
+from testing.factories import make_content_page, make_letting
 
 pytestmark = pytest.mark.django_db
 
@@ -373,3 +375,31 @@ def test_the_demo_channel_feed_answers_only_for_a_demo_letting_that_has_one(clie
     assert client.get("/demo/calendars/1.ics").status_code == 404  # the Joshua Tree home keeps its calendar here
     assert client.get("/demo/calendars/99.ics").status_code == 404
     assert client.post("/demo/calendars/6.ics").status_code == 405
+
+
+def test_publishes_a_privacy_notice_the_enquiry_form_links_once(client, lettings_index):
+    """The demo's enquiry form links a real notice; a second run adds no second notice."""
+    run("--no-photos")
+    notice = ContentPage.objects.get()
+    assert (notice.title, notice.url, notice.live) == ("Privacy notice", "/privacy/", True)
+    assert EnquirySettings.load().privacy_page_id == notice.pk
+    letting = LettingPage.objects.get(legacy_id=1)
+    assert 'href="/privacy/">Read the privacy notice' in client.get(letting.url).text
+    run("--no-photos")
+    assert ContentPage.objects.count() == 1
+
+
+def test_an_editors_own_privacy_notice_stands(lettings_index):
+    """A notice the editors chose stays the form's; a page of another kind on /privacy/ is noted, not replaced."""
+    own = make_content_page("Our privacy policy", slug="our-privacy")
+    EnquirySettings.objects.update_or_create(pk=EnquirySettings.load().pk, defaults={"privacy_page": own})
+    run("--no-photos")
+    assert EnquirySettings.load().privacy_page_id == own.pk
+    assert ContentPage.objects.filter(slug="privacy").live().count() == 1  # published, though not chosen
+
+    ContentPage.objects.filter(slug="privacy").delete()
+    lettings_index.slug = "privacy"  # an odd editor: the listing took the notice's address
+    lettings_index.save_revision().publish()
+    output = run("--no-photos")
+    assert "No privacy notice published: the page 'Lettings'" in output
+    assert not ContentPage.objects.filter(slug="privacy").exists()

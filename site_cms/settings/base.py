@@ -15,6 +15,7 @@ INSTALLED_APPS = [
     "home",
     "lettings",
     "profiles",
+    "pages",
     "search",
     "legacy",
     "api",

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from enquiries.models import Enquiry
+from enquiries.throttle import forget_old
 
 
 class Command(BaseCommand):
@@ -25,4 +26,5 @@ class Command(BaseCommand):
         cutoff = timezone.now() - timedelta(days=days)
         _rows, by_model = Enquiry.objects.filter(created_at__lt=cutoff).delete()
         count = by_model.get(Enquiry._meta.label, 0)
+        forget_old()  # the rate limit's counts and used start times past their window
         self.stdout.write(f"{count} enquir{'ies' if count != 1 else 'y'} older than {days} days deleted.")

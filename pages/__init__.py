@@ -1,0 +1,1 @@
+"""Plain content pages editors write under the home page: the privacy notice, terms, about us."""

@@ -1,0 +1,63 @@
+"""Content pages: where editors may add them, what visitors see, and the footer that links to them."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth.models import Group
+from wagtail.models import PageViewRestriction
+from wagtail.test.utils import WagtailPageTestCase
+
+from home.models import HomePage
+from lettings.models import LettingIndexPage, LettingPage
+from pages.models import ContentPage
+from testing.factories import make_content_page
+
+pytestmark = pytest.mark.django_db
+
+
+class ContentPagePlaceTests(WagtailPageTestCase):
+    """Editors add content pages under the home page only, and nothing under them."""
+
+    def test_only_under_the_home_page(self):
+        """A content page may sit under the home page, not under a listing or a letting."""
+        self.assertCanCreateAt(HomePage, ContentPage)
+        self.assertCanNotCreateAt(LettingIndexPage, ContentPage)
+        self.assertCanNotCreateAt(ContentPage, ContentPage)
+        self.assertCanNotCreateAt(ContentPage, LettingPage)
+
+    def test_renders_its_text(self):
+        """A published content page shows its title, introduction and body."""
+        page = make_content_page("Terms", intro="<p>The short version.</p>", body="<h2>Payment</h2><p>Up front.</p>")
+        self.assertPageIsRenderable(page)
+        response = self.client.get(page.url)
+        html = BeautifulSoup(response.content, "html.parser")
+        assert html.h1.get_text() == "Terms"
+        assert html.find("h2", string="Payment") is not None
+        assert "The short version." in html.main.get_text()
+
+
+def footer_links(client, path: str = "/") -> list[str]:
+    """Return the footer's link texts on the page at ``path``."""
+    html = BeautifulSoup(client.get(path).content, "html.parser")
+    return [link.get_text() for link in html.select("footer nav[aria-label='About this site'] a")]
+
+
+def test_the_footer_links_every_public_content_page_and_the_home_page_does_not_list_them(client, home_page):
+    """Visitors find the privacy notice from any page; the home page's sections stay the two listings."""
+    make_content_page("Privacy notice")
+    make_content_page("Terms")
+    assert footer_links(client) == ["Privacy notice", "Terms"]
+    assert footer_links(client, "/lettings/") == ["Privacy notice", "Terms"]
+    home = BeautifulSoup(client.get("/").content, "html.parser")
+    assert [a.get_text() for a in home.select("nav[aria-label='Sections'] h2 a")] == ["Lettings", "Profiles"]
+
+
+def test_a_draft_or_private_content_page_is_not_in_the_footer(client, home_page):
+    """An unpublished page and a page behind a password or a login are linked from nowhere public."""
+    make_content_page("Draft terms", publish=False)
+    private = make_content_page("Staff handbook")
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+    hidden = make_content_page("Partners")
+    restriction = PageViewRestriction.objects.create(page=hidden, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.add(Group.objects.get(name="Editors"))
+    make_content_page("Privacy notice")
+    assert footer_links(client) == ["Privacy notice"]

@@ -7,6 +7,7 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from home.models import HomePage
 from lettings.models import LettingIndexPage
+from pages.models import ContentPage
 from profiles.models import Profile, ProfileIndexPage
 from testing.factories import make_profile, make_user
 
@@ -71,7 +72,7 @@ class TestProfileIndexRules(WagtailPageTestCase):
     def test_rules(self):
         self.assertCanCreateAt(HomePage, ProfileIndexPage)
         self.assertAllowedSubpageTypes(ProfileIndexPage, set())
-        self.assertAllowedSubpageTypes(HomePage, {LettingIndexPage, ProfileIndexPage})
+        self.assertAllowedSubpageTypes(HomePage, {LettingIndexPage, ProfileIndexPage, ContentPage})
         assert not ProfileIndexPage.can_create_at(HomePage.objects.get())
         self.assertPageIsRenderable(ProfileIndexPage.objects.get())
 

@@ -1,4 +1,4 @@
-"""App configuration of the lettings app: names the records whose edits clear the page cache."""
+"""App configuration of the lettings app: tells the page cache which pages each of its records shows on."""
 
 from django.apps import AppConfig
 
@@ -11,14 +11,19 @@ class LettingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Clear the page cache when what letting pages show changes: address, amenity, booked period, image."""
+        """Tell the page cache what letting pages show, so a change clears those pages and the lists.
+
+        A letting's publish clears its own page; an address, a booked period or an amenity clears the
+        lettings that show it; an image may be anywhere, so it clears everything.
+        """
         from wagtail.images import get_image_model
 
-        from pagecache.signals import clear_when_changed
+        from pagecache.signals import clear_only_its_page, clear_pages_when_changed, clear_when_changed
 
-        from .models import Address, Amenity, BookedPeriod
+        from .models import Address, Amenity, BookedPeriod, LettingPage
 
-        clear_when_changed(Address)
-        clear_when_changed(Amenity)
-        clear_when_changed(BookedPeriod)
+        clear_only_its_page(LettingPage)
+        clear_pages_when_changed(Address, lambda address: LettingPage.objects.filter(address=address.pk))
+        clear_pages_when_changed(BookedPeriod, lambda period: LettingPage.objects.filter(pk=period.letting_id))
+        clear_pages_when_changed(Amenity, lambda amenity: LettingPage.objects.filter(amenities=amenity.pk))
         clear_when_changed(get_image_model())

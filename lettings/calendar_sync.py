@@ -25,7 +25,7 @@ from urllib3.exceptions import HTTPError, ReadTimeoutError
 from pagecache.signals import one_clear
 
 from .forms import BOOKING_HORIZON_DAYS
-from .models import BookedPeriod, CalendarFeed
+from .models import BookedPeriod, CalendarFeed, LettingPage
 
 logger = logging.getLogger(__name__)
 
@@ -210,7 +210,8 @@ def _replace_periods(feed: CalendarFeed, wanted: list[tuple[date, date]], today:
             kept.append((start, end))
     current = set(feed.periods.filter(end__gt=today).values_list("start", "end"))
     if current != set(kept) or feed.periods.filter(end__lte=today).exists():
-        with one_clear(f"calendar feed {feed.pk} imported"):  # bulk_create sends no signal of its own
+        # bulk_create sends no signal of its own; the letting's page and the lists show the periods.
+        with one_clear(f"calendar feed {feed.pk} imported", pages=LettingPage.objects.filter(pk=feed.letting_id)):
             feed.periods.all().delete()
             BookedPeriod.objects.bulk_create(
                 BookedPeriod(letting_id=feed.letting_id, start=start, end=end, source=feed.source, feed=feed)

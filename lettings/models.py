@@ -39,7 +39,7 @@ from wagtail.search import index
 import core.converters  # noqa: F401  registers <dbid:...> for the old-site route below
 from core.main_pages import MainPageMixin
 from core.pagination import keyset_page
-from pagecache.cache import declare_query, declare_uncacheable, per_generation
+from pagecache.cache import declare_page_only, declare_query, declare_uncacheable, per_generation
 
 from . import calendar
 from .choices import PROPERTY_TYPES
@@ -631,7 +631,11 @@ class LettingPage(Page):
         return super().from_serializable_data(data, check_fks=check_fks, strict_fks=strict_fks)
 
     def get_context(self, request, *args, **kwargs):
-        """Add the gallery (renditions prefetched), the amenities and the next months' calendar."""
+        """Add the gallery (renditions prefetched), the amenities and the next months' calendar.
+
+        The page shows this letting only: another letting's publish leaves it in the page cache.
+        """
+        declare_page_only(request)
         context = super().get_context(request, *args, **kwargs)
         context["gallery"] = self.gallery_images.select_related("image").prefetch_related("image__renditions")
         context["amenities"] = list(self.amenities.all())

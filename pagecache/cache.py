@@ -1,10 +1,22 @@
-"""Where cached pages live, what their keys are, and the generation number that invalidates them all at once.
+"""Where cached pages live, what their keys are, and the version numbers that invalidate them.
 
-Every cached page is stored with the *generation* that was current when its request began. A
-content change increments the generation, so every page stored before the change stops matching at
-once, on every web process that shares the cache (Redis in production); stale entries are
-overwritten by the next visit or expire after ``PAGE_CACHE_SECONDS``. The generation and the page
-are read together in one round trip (``get_many``), which is what keeps a cached page cheap.
+Every cached page is stored with the version numbers that were current when its request began, and
+is served only while they still are; stale entries are overwritten by the next visit or expire after
+``PAGE_CACHE_SECONDS``. Three numbers, each a key in the same cache:
+
+* the *generation* (everything): a change that could show anywhere (a listing index, the site, an
+  image, a view restriction) increments it, and every page stored before stops matching at once,
+  on every web process that shares the cache (Redis in production);
+* the *lists* version: a change to one detail page (a letting published, its address, its booked
+  nights) increments it, so every page that lists such pages (listings, search, home, the API, the
+  sitemap) is rendered again;
+* one *path* version per URL path: the same change increments the version of that page's own path,
+  so its page is rendered again while every other detail page stays cached.
+
+A page is stored as depending on all three, unless its view declared that it shows only its own
+record (:func:`declare_page_only`, a letting's page): then the lists version does not concern it.
+All three and the page are read together in one round trip (``get_many``), which is what keeps a
+cached page cheap. "Generation" below means the pair (everything, lists).
 
 Keys are canonical, because a key is attacker input: the host is reduced to the Wagtail site it
 resolves to (``Host: localhost:1`` ... ``:65535`` are one site), the query string to its non-empty
@@ -12,11 +24,12 @@ parameters in sorted order, and a page is stored only when the view that rendere
 exactly those parameters with those values (:func:`declare_query`). Anything else is served but
 never stored, so the number of entries is bounded by the site's real URLs.
 
-Invalidation fails closed. When the generation cannot be advanced (Redis down, hung, or refusing
-writes because its memory is full), the generation key is deleted instead (Redis allows deletes even
-when full), which also makes every stored page unreachable. When even that fails, this process
-serves no cached page and stores none until the change is applied, retries it in the background
-and before every request, and logs an error (which Sentry reports).
+Invalidation fails closed. A selective clear that cannot be applied becomes a clear of everything.
+When the generation cannot be advanced (Redis down, hung, or refusing writes because its memory is
+full), the generation key is deleted instead (Redis allows deletes even when full), which also makes
+every stored page unreachable. When even that fails, this process serves no cached page and stores
+none until the change is applied, retries it in the background and before every request, and logs
+an error (which Sentry reports).
 """
 
 import atexit
@@ -35,8 +48,12 @@ from wagtail.models import Site
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
+LISTS_KEY = "pagecache:lists"
+PATH_KEY_PREFIX = "pagecache:path:"
+PATH_VERSION_SECONDS = 7 * 24 * 3600  # a path's version outlives its pages; a lost one only costs a render
 REQUEST_ATTRIBUTE = "_page_cache_generation"
 QUERY_ATTRIBUTE = "_page_cache_declared_query"
+PAGE_ONLY_ATTRIBUTE = "_page_cache_page_only"
 RETRY_SECONDS = 1.0
 EXIT_RETRY_SECONDS = 10.0
 # Parameters that only tell analytics where a visitor came from: no page reads them.
@@ -50,12 +67,19 @@ class CacheUnavailableError(Exception):
 
 @dataclass
 class Lookup:
-    """What the middleware learnt before rendering: the generation, the page's key and query, a stored page."""
+    """What the middleware learnt before rendering: the versions, the page's key and query, a stored page.
 
-    generation: int | None
+    ``path_version`` is None when the path had none yet: :func:`store` then creates it, and stores
+    the page only if no change created it first.
+    """
+
+    generation: tuple[int, int] | None
     key: str | None
     query: str
     stored: tuple | None = None
+    path_key: str | None = None
+    path_version: int | None = None
+    started_ns: int = 0
 
 
 def page_cache():
@@ -82,46 +106,72 @@ def _call(operation: str, *args, **kwargs):
 
 
 class _Seen:
-    """The highest generation this process has read: generations only ever grow, on every process."""
+    """The highest generation and lists version this process has read: both only ever grow, on every process."""
 
     highest = 0
+    highest_lists = 0
 
 
-def _unless_rolled_back(generation: int | None) -> int | None:
-    """Return ``generation``, or None after jumping past it when it is lower than one already seen.
+def _unless_rolled_back(generation: int | None, lists: int | None = None) -> int | None:
+    """Return ``generation``, or None after jumping past it when it (or ``lists``) is lower than one already seen.
 
-    Increments, new generations from the clock after an eviction or a flush, and the jump below
-    all make the number grow. A lower number means Redis came back from an older copy (a restart
-    from a snapshot, a replica that was behind): pages stored before later changes would match it
-    again, so the generation jumps ahead of every number seen and nothing is served meanwhile.
+    Increments, new numbers from the clock after an eviction or a flush, and the jump below all
+    make the numbers grow. A lower number means Redis came back from an older copy (a restart from
+    a snapshot, a replica that was behind): pages stored before later changes would match it again,
+    so the generation jumps ahead of every number seen and nothing is served meanwhile. Every
+    selective clear increments the lists version, so a path's version that went back is caught by it.
     """
-    if generation is None or generation >= _Seen.highest:
+    lists_went_back = lists is not None and lists < _Seen.highest_lists
+    if generation is None or (generation >= _Seen.highest and not lists_went_back):
         if generation is not None:
             _Seen.highest = generation
+        if lists is not None:
+            _Seen.highest_lists = max(_Seen.highest_lists, lists)
         return generation
     logger.error(
-        "Page cache generation went back from %s to %s (Redis restored from an older copy?): clearing the cache",
+        "Page cache generation went back from %s to %s, or its lists version from %s to %s "
+        "(Redis restored from an older copy?): clearing the cache",
         _Seen.highest,
         generation,
+        _Seen.highest_lists,
+        lists,
     )
+    ahead = {
+        GENERATION_KEY: max(time.time_ns(), _Seen.highest + 1),
+        LISTS_KEY: max(time.time_ns(), _Seen.highest_lists + 1),
+    }
     try:
-        _call("set", GENERATION_KEY, max(time.time_ns(), _Seen.highest + 1), timeout=None)
+        _call("set_many", ahead, timeout=None)
     except CacheUnavailableError:
         invalidate_all("the generation went back")
     return None
 
 
-def current_generation() -> int | None:
-    """Return the current generation, starting a new one if the cache has none; None if the cache fails."""
+def _generation_from(found: dict) -> tuple[int, int] | None:
+    """Return (everything, lists) from a ``get_many`` result, starting either number the cache lacks.
+
+    A fresh number from the clock rather than 0: pages stored under an evicted number must never
+    come back. Raises ``CacheUnavailableError`` when the cache fails.
+    """
+    numbers = []
+    for key in (GENERATION_KEY, LISTS_KEY):
+        number = found.get(key)
+        if number is None:
+            _call("add", key, time.time_ns(), timeout=None)
+            number = _call("get", key)
+        numbers.append(number)
+    everything = _unless_rolled_back(numbers[0], numbers[1])
+    if everything is None or numbers[1] is None:
+        return None
+    return everything, numbers[1]
+
+
+def current_generation() -> tuple[int, int] | None:
+    """Return the current (everything, lists) pair, starting what the cache lacks; None if the cache fails."""
     try:
-        generation = _call("get", GENERATION_KEY)
-        if generation is None:
-            # A fresh number rather than 0: pages stored under an evicted generation must never come back.
-            _call("add", GENERATION_KEY, time.time_ns(), timeout=None)
-            generation = _call("get", GENERATION_KEY)
+        return _generation_from(_call("get_many", [GENERATION_KEY, LISTS_KEY]))
     except CacheUnavailableError:
         return None
-    return _unless_rolled_back(generation)
 
 
 def advance_generation() -> None:
@@ -139,6 +189,40 @@ def advance_generation() -> None:
     except CacheUnavailableError as error:
         logger.warning("Page cache: the generation could not be incremented (%s); deleting it instead", error)
     _call("delete", GENERATION_KEY)
+
+
+def _increment(key: str, timeout: int | None) -> None:
+    """Increment a version key; create it from the clock when missing. Raises ``CacheUnavailableError``.
+
+    A missing key is created here, not left missing: a request that began without it and is still
+    rendering must find it taken when it tries to create it with its own (older) content.
+    """
+    for _attempt in range(3):
+        try:
+            _call("incr", key)
+            return
+        except ValueError:
+            if _call("add", key, time.time_ns(), timeout=timeout):
+                return
+    raise CacheUnavailableError(f"incr {key}: it keeps disappearing")
+
+
+def path_key(path: str) -> str:
+    """Return the key of the version of the pages at ``path`` (every host and query of that path)."""
+    return PATH_KEY_PREFIX + hashlib.sha256(path.encode()).hexdigest()
+
+
+def invalidate_pages(paths: list[str], reason: str) -> None:
+    """Clear the pages at ``paths`` and every page that lists pages; clear everything if that fails."""
+    try:
+        _increment(LISTS_KEY, timeout=None)
+        for path in set(paths):
+            _increment(path_key(path), timeout=PATH_VERSION_SECONDS)
+    except CacheUnavailableError as error:
+        logger.warning("Page cache: the selective clear after %s failed (%s); clearing everything", reason, error)
+        invalidate_all(reason)
+        return
+    logger.info("Page cache cleared for %s: %s and the lists", reason, ", ".join(sorted(set(paths))) or "no page")
 
 
 class _Pending:
@@ -258,6 +342,19 @@ def declare_uncacheable(request) -> None:
     setattr(request, QUERY_ATTRIBUTE, UNCACHEABLE)
 
 
+def declare_page_only(request) -> None:
+    """Declare that this page shows only its own record, not lists of others (a letting's page).
+
+    It stays cached when another page of its kind changes; its own changes clear it by its path.
+    """
+    setattr(request, PAGE_ONLY_ATTRIBUTE, True)
+
+
+def page_only(request) -> bool:
+    """Tell whether the page declared it shows only its own record."""
+    return getattr(request, PAGE_ONLY_ATTRIBUTE, False)
+
+
 def declared_query(request):
     """Return the query the page declared, ``""`` when it declared none, or ``UNCACHEABLE``."""
     return getattr(request, QUERY_ATTRIBUTE, "")
@@ -280,10 +377,14 @@ class _SiteMemo:
         """Forget every host: the sites are read again under ``generation``."""
         self.generation, self.sites = generation, {}
 
-    def site_id(self, request, generation) -> int | None:
-        """Return the id of the site ``request`` resolves to, as Wagtail's routing resolves it."""
-        if generation != self.generation:
-            self.start(generation)
+    def site_id(self, request, everything: int | None) -> int | None:
+        """Return the id of the site ``request`` resolves to, as Wagtail's routing resolves it.
+
+        Sites change only with the everything-generation: a letting's publish does not make the
+        sites be read again.
+        """
+        if everything != self.generation:
+            self.start(everything)
         # Wagtail matches the host name (without the Host header's port) and the server's port.
         host = (split_domain_port(request.get_host())[0], request.get_port())
         if host in self.sites:
@@ -300,7 +401,8 @@ _site_memo = _SiteMemo()
 
 def site_id(request) -> int | None:
     """Return the id of the Wagtail site ``request`` resolves to (memoised for the request's generation)."""
-    return _site_memo.site_id(request, request_generation(request))
+    generation = request_generation(request)
+    return _site_memo.site_id(request, generation[0] if generation is not None else None)
 
 
 class _GenerationMemo:
@@ -366,37 +468,64 @@ def lookup(request) -> Lookup:
     served from the cache and nothing is stored.
     """
     query = request_query(request)
+    started_ns = time.time_ns()
     if not settle_pending():
         setattr(request, REQUEST_ATTRIBUTE, None)
         return Lookup(None, None, query)
+    version_key = path_key(request.path)
     try:
         if _site_memo.generation is None:  # first request, or after a failure: read the generation first
-            _site_memo.start(current_generation())
+            _site_memo.start(_unless_rolled_back(_call("get", GENERATION_KEY)))
         key = page_key(request, _site_memo.site_id(request, _site_memo.generation), query)
-        found = _call("get_many", [GENERATION_KEY, key] if key else [GENERATION_KEY])
-        generation = _unless_rolled_back(found.get(GENERATION_KEY))
-        if generation is None:
-            generation = current_generation()
-            found = {}
-        if generation != _site_memo.generation:  # sites may have changed: resolve again under this generation
-            new_key = page_key(request, _site_memo.site_id(request, generation), query)
+        keys = [GENERATION_KEY, LISTS_KEY, version_key]
+        found = _call("get_many", [*keys, key] if key else keys)
+        if found.get(GENERATION_KEY) is None or found.get(LISTS_KEY) is None:
+            found = {version_key: found.get(version_key)}  # a number was missing: nothing stored can match
+        generation = _generation_from(found)
+        if generation is not None and generation[0] != _site_memo.generation:
+            # Sites may have changed: resolve again under this generation.
+            new_key = page_key(request, _site_memo.site_id(request, generation[0]), query)
             if new_key != key:
-                key, found = new_key, {}
+                key, found = new_key, {version_key: found.get(version_key)}
     except CacheUnavailableError as error:
         logger.debug("Page cache unavailable: %s", error)
         setattr(request, REQUEST_ATTRIBUTE, None)
         return Lookup(None, None, query)
     setattr(request, REQUEST_ATTRIBUTE, generation)
+    path_version = found.get(version_key)
+    lookup = Lookup(generation, key, query, None, version_key, path_version, started_ns)
     stored = found.get(key) if key else None
-    if generation is not None and stored is not None and stored[0] == generation:
-        return Lookup(generation, key, query, tuple(stored[1:]))
-    return Lookup(generation, key, query)
+    if generation is not None and stored is not None and _still_valid(stored, generation, path_version):
+        lookup.stored = tuple(stored[2:])
+    return lookup
 
 
-def store(key: str, generation: int, content: bytes, headers: list[tuple[str, str]]) -> bool:
-    """Keep a rendered page, marked with the generation its request began under; tell whether it was kept."""
+def _still_valid(stored: tuple, generation: tuple[int, int], path_version: int | None) -> bool:
+    """Tell whether a stored page's versions are all still current (the lists one only if it depends on it)."""
+    (everything, lists), version = stored[0], stored[1]
+    return (
+        everything == generation[0]
+        and (lists is None or lists == generation[1])
+        and path_version is not None
+        and version == path_version
+    )
+
+
+def store(found: Lookup, content: bytes, headers: list[tuple[str, str]], *, page_only: bool = False) -> bool:
+    """Keep a rendered page, marked with the versions its request began under; tell whether it was kept.
+
+    A path without a version gets one dated from the request's start; if a change gave it one
+    meanwhile, this page may be older than that change and is not kept.
+    """
+    everything, lists = found.generation
     try:
-        _call("set", key, (generation, content, headers), settings.PAGE_CACHE_SECONDS)
+        version = found.path_version
+        if version is None:
+            version = found.started_ns
+            if not _call("add", found.path_key, version, timeout=PATH_VERSION_SECONDS):
+                return False
+        entry = ((everything, None if page_only else lists), version, content, headers)
+        _call("set", found.key, entry, settings.PAGE_CACHE_SECONDS)
     except CacheUnavailableError as error:
         logger.debug("Page not stored: %s", error)
         return False

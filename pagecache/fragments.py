@@ -2,8 +2,8 @@
 
 A logged-in editor, a visitor with a session, or a listing page nobody asked for yet is rendered
 in full; its cards, though, look the same on every listing page, filter and visitor. Each card is
-cached under the current generation (:mod:`pagecache.cache`), so any content change that clears
-the page cache makes every card render again: a card never outlives the data it shows.
+cached under the current generation and lists version (:mod:`pagecache.cache`), so any content
+change that clears the listings makes every card render again: a card never outlives the data it shows.
 """
 
 from collections.abc import Callable, Sequence
@@ -36,7 +36,8 @@ def cached_fragments(
             prepare(list(objects))
         return [render(item) for item in objects]
     site = cache.site_id(request)
-    keys = {item.pk: f"fragment:{name}:{generation}:{site}:{item.pk}" for item in objects}
+    everything, lists = generation  # a card shows one record of a list: any change to those renders it again
+    keys = {item.pk: f"fragment:{name}:{everything}.{lists}:{site}:{item.pk}" for item in objects}
     found = cache.get_many(list(keys.values()))  # a new dict: never the backend's shared default
     missing = [item for item in objects if keys[item.pk] not in found]
     if missing:

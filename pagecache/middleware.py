@@ -92,7 +92,7 @@ class PageCacheMiddleware:
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
             headers = [(name, value) for name, value in response.items() if name.lower() != "vary"]
-            if cache.store(found.key, found.generation, response.content, headers):
+            if cache.store(found, response.content, headers, page_only=cache.page_only(request)):
                 response[HEADER] = "miss"
         return response
 

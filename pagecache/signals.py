@@ -3,10 +3,17 @@
 Publishing, unpublishing, moving or deleting a page; adding, changing or removing a view
 restriction (who may see a page); editing the site record (which gives pages their URLs). Records
 that pages show (an address, a profile, an image) belong to the apps: each app names its own in its
-``AppConfig.ready`` with :func:`clear_when_changed`, so a new content type never edits this module.
+``AppConfig.ready``, so a new content type never edits this module.
+
+Most changes clear everything (:func:`clear_when_changed`). A page type whose pages show only their
+own record (:func:`clear_only_its_page`, lettings) clears, when one is published, unpublished or
+deleted, only that page's path and the pages that list (listings, search, home); a record shown on
+such pages (:func:`clear_pages_when_changed`: a letting's address, booked nights, amenities) clears
+the paths of the pages that show it, read before it changes. Moves and anything else clear
+everything: when in doubt, clear.
 
 The clearing runs when the database transaction commits, so that no request can read the new
-generation and still see the old rows.
+version and still see the old rows.
 """
 
 import threading
@@ -14,13 +21,15 @@ from contextlib import contextmanager
 from functools import partial
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from wagtail.models import Page, PageViewRestriction, Site
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from . import cache
 
 _batch = threading.local()
+_page_only_models: set[type] = set()
+MAX_PATHS = 500  # a record shown on more pages than this clears everything (one write instead of hundreds)
 
 
 def clear_on_commit(reason: str) -> None:
@@ -30,25 +39,65 @@ def clear_on_commit(reason: str) -> None:
     transaction.on_commit(partial(cache.invalidate_all, reason))
 
 
+def page_paths(pages) -> list[str] | None:
+    """Return the URL paths of ``pages`` as visitors request them; None when there are too many to list.
+
+    A page outside every site has no path: nothing of it is cached.
+    """
+    paths = []
+    for count, page in enumerate(pages, start=1):
+        if count > MAX_PATHS:
+            return None
+        parts = page.get_url_parts()
+        if parts is not None:
+            paths.append(parts[2])
+    return paths
+
+
+def clear_pages_on_commit(pages, reason: str) -> None:
+    """Clear the pages ``pages`` and the lists once the transaction commits (paths read now, before the change)."""
+    if getattr(_batch, "depth", 0):
+        return
+    paths = page_paths(pages)
+    if paths is None:
+        clear_on_commit(reason)
+    else:
+        transaction.on_commit(partial(cache.invalidate_pages, paths, reason))
+
+
 @contextmanager
-def one_clear(reason: str):
+def one_clear(reason: str, *, pages=None):
     """Change many records with a single clear of the page cache at the end, instead of one per row.
 
     An import that replaces a feed's booked periods saves and deletes many rows, and each would ask
-    for its own clear (each a round trip to Redis after the commit). The clear is asked for at the
-    end even when the block fails part-way: a clear too many is harmless, a missing one is not.
+    for its own clear (each a round trip to Redis after the commit). With ``pages`` (the pages those
+    rows show on) only they and the lists are cleared; without, everything. The clear is asked for
+    at the end even when the block fails part-way: a clear too many is harmless, a missing one is not.
     """
+    paths = page_paths(pages) if pages is not None else None
     _batch.depth = getattr(_batch, "depth", 0) + 1
     try:
         yield
     finally:
         _batch.depth -= 1
-        clear_on_commit(reason)
+        if paths is None:
+            clear_on_commit(reason)
+        elif not getattr(_batch, "depth", 0):
+            transaction.on_commit(partial(cache.invalidate_pages, paths, reason))
+
+
+def _shows_only_itself(page) -> bool:
+    """Tell whether ``page`` is of a type registered with :func:`clear_only_its_page`."""
+    return page.specific_class in _page_only_models
 
 
 def clear_for_deleted_page(sender, instance, **kwargs) -> None:
     """Clear the page cache when a page row is deleted (Django sends this once per model in the chain)."""
-    if sender is Page:
+    if sender is not Page:
+        return
+    if _shows_only_itself(instance):
+        clear_pages_on_commit([instance], f"page {instance.pk} deleted")
+    else:
         clear_on_commit(f"page {instance.pk} deleted")
 
 
@@ -72,11 +121,18 @@ def clear_for_view_restriction(sender, instance, **kwargs) -> None:
     clear_on_commit(f"view restriction of page {instance.page_id} changed")
 
 
+def clear_for_changed_slug(sender, instance, instance_before, **kwargs) -> None:
+    """Clear a page's old path too when its slug changed (Wagtail sends this after the commit)."""
+    if _shows_only_itself(instance):
+        clear_pages_on_commit([instance_before], f"page {instance.pk} moved to a new slug")
+
+
 def connect() -> None:
     """Connect every signal that changes what a visitor sees to the cache clearing."""
     page_published.connect(_page_event("published"), dispatch_uid="pagecache-published", weak=False)
     page_unpublished.connect(_page_event("unpublished"), dispatch_uid="pagecache-unpublished", weak=False)
     post_page_move.connect(_page_event("moved"), dispatch_uid="pagecache-moved", weak=False)
+    page_slug_changed.connect(clear_for_changed_slug, dispatch_uid="pagecache-slug")
     post_delete.connect(clear_for_deleted_page, sender=Page, dispatch_uid="pagecache-page-deleted")
     post_save.connect(clear_for_view_restriction, sender=PageViewRestriction, dispatch_uid="pagecache-restriction")
     post_delete.connect(
@@ -102,12 +158,40 @@ def clear_when_changed(model, *, ignored_fields: frozenset[str] = frozenset()) -
     post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}-deleted")
 
 
+def clear_only_its_page(page_model) -> None:
+    """Let a page type's publish, unpublish and delete clear only its own path and the lists.
+
+    For page types whose pages show their own record and nothing of other pages (a letting): the
+    other pages of the type stay cached. Its view must say so (``pagecache.cache.declare_page_only``).
+    """
+    _page_only_models.add(page_model)
+
+
+def clear_pages_when_changed(model, pages) -> None:
+    """Clear the pages that show a ``model`` record, and the lists, whenever one is saved or deleted.
+
+    ``pages(record)`` returns those pages; it is read after a save and before a delete (a deleted
+    amenity's lettings are still linked to it then). More than ``MAX_PATHS`` pages clear everything.
+    """
+
+    def receiver(sender, instance, **kwargs) -> None:
+        """Clear the pages that show ``instance``."""
+        clear_pages_on_commit(pages(instance), f"{sender._meta.label} {instance.pk} changed")
+
+    uid = f"pagecache-pages-{model._meta.label_lower}"
+    post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}-saved")
+    pre_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}-deleted")
+
+
 def _page_event(event: str):
     """Return a receiver that clears the cache for a page ``event`` (published, unpublished, moved)."""
 
     def receiver(sender, instance, **kwargs) -> None:
         """Clear the page cache because a page was {event}."""
-        clear_on_commit(f"page {instance.pk} {event}")
+        if event != "moved" and _shows_only_itself(instance):
+            clear_pages_on_commit([instance], f"page {instance.pk} {event}")
+        else:
+            clear_on_commit(f"page {instance.pk} {event}")
 
     receiver.__doc__ = receiver.__doc__.format(event=event)
     return receiver

@@ -220,12 +220,13 @@ def test_an_unchanged_feed_writes_nothing_and_a_changed_one_clears_the_page_cach
 ):
     clears = []
     monkeypatch.setattr(pagecache_cache, "invalidate_all", clears.append)
+    monkeypatch.setattr(pagecache_cache, "invalidate_pages", lambda paths, reason: clears.append((paths, reason)))
     events = [(f"202612{day:02d}", f"202612{day + 1:02d}") for day in range(1, 20, 2)]
     feed = CalendarFeed.objects.create(letting=letting, source="airbnb", url=feeds.serve("/f.ics", ics(*events)))
     with django_capture_on_commit_callbacks(execute=True):
         calendar_sync.sync_feed(feed, today=TODAY)
     assert len(periods(letting)) == 10
-    assert clears == [f"calendar feed {feed.pk} imported"]
+    assert clears == [([letting.url], f"calendar feed {feed.pk} imported")]  # its letting's page and the lists
     ids = set(BookedPeriod.objects.values_list("pk", flat=True))
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -355,7 +355,7 @@ def test_hits_and_stored_pages_say_vary_cookie(client, site):
 
 
 def test_miss_is_said_only_when_the_page_was_stored(client, site, monkeypatch):
-    monkeypatch.setattr(cache, "store", lambda *args: False)  # as when Redis refuses the write
+    monkeypatch.setattr(cache, "store", lambda *args, **kwargs: False)  # as when Redis refuses the write
     response, state = served(client, "/lettings/")
     assert response.status_code == 200
     assert state is None

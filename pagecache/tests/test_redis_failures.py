@@ -239,3 +239,22 @@ def test_a_redis_restored_from_an_older_snapshot_never_brings_back_an_unpublishe
         assert "Green Haus" not in served(client, "/lettings/")[0].text
         assert served(client, "/lettings/green-haus/")[0].status_code == 404
     assert "went back" in caplog.text
+
+
+def test_a_selective_clear_that_fails_becomes_a_clear_of_everything(client, redis_caches, site, commit, caplog):
+    """One letting's publish while Redis hangs: its page is never stale, and every page is cleared once it is back."""
+    for path in ("/lettings/green-haus/", "/lettings/amber-cottage/"):
+        served(client, path)
+        assert served(client, path)[1] == "hit"
+    redis_caches.hang()
+    green = site["green"]
+    green.summary = "Now with a sauna."
+    with caplog.at_level(logging.WARNING, logger="pagecache"), commit():
+        green.save_revision().publish()
+    redis_caches.resume()  # the old page, the old versions: the selective clear never happened
+    assert "selective clear after page" in caplog.text
+    assert "Now with a sauna." in served(client, "/lettings/green-haus/")[0].text
+    wait_for_probe()
+    assert "Now with a sauna." in served(client, "/lettings/green-haus/")[0].text
+    assert cache._Pending.reason is None
+    assert served(client, "/lettings/amber-cottage/")[1] == "miss"  # in doubt, everything was cleared

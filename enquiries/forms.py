@@ -8,10 +8,12 @@ when a visitor starts typing; an enquiry sent without it, or faster than a perso
 
 import datetime
 import secrets
+import unicodedata
 
 from django import forms
 from django.core import signing
 from django.utils import timezone
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from lettings.forms import BOOKING_HORIZON_DAYS, LONGEST_STAY_NIGHTS  # the listing's bounds of a stay
 
@@ -28,20 +30,29 @@ def started_token() -> str:
     return signing.TimestampSigner(salt=STARTED_SALT).sign(secrets.token_urlsafe(12))
 
 
-def seconds_since(token: str) -> float | None:
-    """Return how many seconds ago ``token`` was made, or None when it is not one of ours or too old."""
+def seconds_since(token: str) -> float:
+    """Return how many seconds ago ``token`` was made.
+
+    Raise ``RestartError`` when it is older than a day, ``SpamError`` when it is not one of ours.
+    """
     signer = signing.TimestampSigner(salt=STARTED_SALT)
     try:
         signer.unsign(token, max_age=STARTED_MAX_AGE)
         made = signing.b62_decode(token.rsplit(signer.sep, 2)[1])  # "<random>:<time>:<signature>"
-    except (signing.BadSignature, ValueError):
-        return None
+    except signing.SignatureExpired as error:
+        raise RestartError("start token expired") from error
+    except (signing.BadSignature, ValueError) as error:
+        raise SpamError("start token forged") from error
     return timezone.now().timestamp() - made
 
 
 def one_line(value: str) -> None:
-    """Refuse line breaks and other control characters (a name is one line; no mail may carry another's text)."""
-    if any(ord(character) < 32 or ord(character) == 127 for character in value):
+    """Refuse line breaks, control and formatting characters (a name is one line; no mail may carry another's text).
+
+    Unicode's own line and paragraph separators count, and so do the invisible direction marks that
+    make a text read differently from how it is stored.
+    """
+    if any(unicodedata.category(character) in ("Cc", "Cf", "Zl", "Zp") for character in value):
         raise forms.ValidationError("Write this on one line, without special characters.")
 
 
@@ -54,7 +65,15 @@ class MessageField(forms.CharField):
 
 
 class SpamError(Exception):
-    """The post was made by a robot (honeypot filled, sent too fast, no token): store nothing, send nothing."""
+    """The post was made by a robot (honeypot filled, a forged start time): store nothing, send nothing."""
+
+
+class RestartError(Exception):
+    """The start time is missing (no JavaScript), too recent, or older than a day.
+
+    Nothing is stored or sent; the visitor gets the form back, filled in, with a new start time, to
+    check and send: a person loses nothing, a robot gains nothing it could not get anyway.
+    """
 
 
 class EnquiryForm(forms.Form):
@@ -72,7 +91,7 @@ class EnquiryForm(forms.Form):
     guests = forms.IntegerField(label="Guests", min_value=1, max_value=50)
     message = MessageField(max_length=2000, widget=forms.Textarea, label="Your message")
     consent = forms.BooleanField(
-        label="I agree that my details are kept to answer this enquiry, as the privacy notice says.",
+        label="I agree that my details are kept to answer this enquiry.",
         error_messages={"required": "Tick this box so that we may keep your details to answer you."},
     )
     # Never shown to people (hidden by the stylesheet and from screen readers); robots fill every field.
@@ -85,14 +104,14 @@ class EnquiryForm(forms.Form):
         self.letting = letting
 
     def check_for_robots(self) -> None:
-        """Raise ``SpamError`` when the honeypot is filled or the form was sent too fast (or without a start)."""
+        """Raise ``SpamError`` for a filled honeypot or a forged start, ``RestartError`` for a missing or stale one."""
         if self.data.get("website"):
             raise SpamError("honeypot filled")
-        elapsed = seconds_since(self.data.get("started", ""))
-        if elapsed is None:
-            raise SpamError("no valid start token")
+        if not self.data.get("started"):
+            raise RestartError("no start token")
+        elapsed = seconds_since(self.data["started"])
         if elapsed < MIN_SECONDS_TO_FILL:
-            raise SpamError(f"sent {elapsed:.1f} s after starting")
+            raise RestartError(f"sent {elapsed:.1f} s after starting")
 
     def clean_check_in(self) -> datetime.date:
         """Refuse a check-in that is not in the future, or more than two years ahead."""
@@ -131,4 +150,28 @@ class EnquiryForm(forms.Form):
                 "check_in",
                 "Some of these nights are already booked: the calendar above shows which nights are free.",
             )
+        return cleaned
+
+
+class EnquirySettingsForm(WagtailAdminModelForm):
+    """The enquiry settings' form: a privacy page that is not a page id is an error, never a crash.
+
+    Wagtail's page chooser fails to redisplay a value that is no number (a tampered post), so such
+    a value is taken out before the form is shown again, and reported next to the field.
+    """
+
+    def __init__(self, data=None, *args, **kwargs):
+        """Take a non-numeric privacy page out of the posted data, remembering it for :meth:`clean`."""
+        self.unreadable_privacy_page = False
+        if data is not None and data.get("privacy_page") and not str(data["privacy_page"]).isdigit():
+            data = data.copy()
+            data["privacy_page"] = ""
+            self.unreadable_privacy_page = True
+        super().__init__(data, *args, **kwargs)
+
+    def clean(self) -> dict:
+        """Report the unreadable privacy page (nothing is saved then)."""
+        cleaned = super().clean()
+        if self.unreadable_privacy_page:
+            self.add_error("privacy_page", "Choose the privacy notice with the page chooser.")
         return cleaned

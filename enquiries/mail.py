@@ -7,10 +7,11 @@ quote an address) for ``manage.py send_enquiry_mail``, which Heroku Scheduler ru
 
 import datetime
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -23,15 +24,22 @@ ACKNOWLEDGEMENTS_PER_ADDRESS = 3  # acknowledgements one e-mail address gets ...
 ACKNOWLEDGEMENT_WINDOW = datetime.timedelta(hours=24)  # ... in this time
 
 
+def mailbox_key(email: str) -> str:
+    """Return the mailbox an address reaches: lower case, without a ``+tag`` (``Ann+1@X.org`` is ``ann@x.org``)."""
+    local, _, domain = email.rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}".lower()
+
+
 def acknowledgements_due(email: str) -> bool:
-    """Tell whether ``email`` may get another acknowledgement today.
+    """Tell whether the mailbox of ``email`` may get another acknowledgement today.
 
     The form mails whatever address is typed in; this keeps anyone from using it to mail a stranger
-    again and again from many addresses (the rate limit counts per client). The enquiry itself is
-    still stored and sent to the company.
+    again and again from many addresses (the rate limit counts per client) or under many ``+tags``.
+    The enquiry itself is still stored and sent to the company.
     """
     since = timezone.now() - ACKNOWLEDGEMENT_WINDOW
-    return EnquiryMail.objects.filter(to__iexact=email, created_at__gte=since).count() < ACKNOWLEDGEMENTS_PER_ADDRESS
+    sent = EnquiryMail.objects.filter(mailbox=mailbox_key(email), created_at__gte=since).count()
+    return sent < ACKNOWLEDGEMENTS_PER_ADDRESS
 
 
 def queue_mails(enquiry: Enquiry) -> list[EnquiryMail]:
@@ -56,6 +64,7 @@ def queue_mails(enquiry: Enquiry) -> list[EnquiryMail]:
             EnquiryMail.objects.create(
                 enquiry=enquiry,
                 to=enquiry.email,
+                mailbox=mailbox_key(enquiry.email),
                 subject=f"We have your enquiry about {title}",
                 body=render_to_string("enquiries/mail/visitor.txt", context),
             )
@@ -81,35 +90,69 @@ def send_one(mail: EnquiryMail) -> bool:
     return True
 
 
-def send_pending(limit: int = 200) -> tuple[int, int]:
-    """Send the pending mails, oldest first; return (sent, failed). Two runs at once never send one twice."""
-    sent = failed = 0
+def _send_next(ids: list[int] | None, tried: set[int]) -> bool | None:
+    """Send the oldest pending mail not tried yet (of ``ids``, if given) in a transaction of its own.
+
+    Return whether it went, or None when none is left. Each mail is locked only while it goes and
+    its outcome is committed at once: a run stopped half-way (killed, timed out) never sends a mail
+    it already sent again, and a second run at the same moment skips it (PostgreSQL).
+    """
     with transaction.atomic():
-        # Locked until this run ends: a second run at the same moment skips them (PostgreSQL).
-        pending = list(
-            EnquiryMail.objects.select_for_update(skip_locked=True)
-            .filter(sent_at__isnull=True)
-            .order_by("attempts", "created_at")[:limit]  # mails that keep failing do not hold up newer ones
-        )
-        for mail in pending:
-            if send_one(mail):
-                sent += 1
-            else:
-                failed += 1
+        pending = EnquiryMail.objects.select_for_update(skip_locked=True).filter(sent_at__isnull=True)
+        if ids is not None:
+            pending = pending.filter(pk__in=ids)
+        # Mails that keep failing do not hold up newer ones.
+        mail = pending.exclude(pk__in=tried).order_by("attempts", "created_at").first()
+        if mail is None:
+            return None
+        tried.add(mail.pk)
+        return send_one(mail)
+
+
+def send_pending(limit: int = 200) -> tuple[int, int]:
+    """Send the pending mails, oldest first, each in its own transaction; return (sent, failed)."""
+    sent = failed = 0
+    tried: set[int] = set()
+    for _ in range(limit):
+        outcome = _send_next(None, tried)
+        if outcome is None:
+            break
+        if outcome:
+            sent += 1
+        else:
+            failed += 1
     return sent, failed
 
 
-def send_after_commit(mails: list[EnquiryMail]) -> None:
-    """Send ``mails`` once the transaction that stored them commits; failures stay pending.
+_background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="enquiry-mail")
 
-    They are locked while they go, like ``send_pending``'s: a scheduled run at that moment skips them.
+
+def _send_in_background(ids: list[int]) -> None:
+    """Send ``ids`` one by one; whatever fails or is cut short stays pending for ``send_enquiry_mail``."""
+    tried: set[int] = set()
+    try:
+        while _send_next(ids, tried) is not None:
+            pass
+    except Exception:  # the database itself failing (SQLite locked): the scheduled run sends them
+        logger.exception("Enquiry mails %s left pending for the scheduled run", ids)
+    finally:
+        close_old_connections()
+
+
+def send_after_commit(mails: list[EnquiryMail]) -> None:
+    """Send ``mails`` once the transaction that stored them commits, outside the visitor's request.
+
+    A slow or hanging mail server never holds the visitor's page: the mails go from a background
+    thread (``ENQUIRY_MAIL_IN_BACKGROUND``; the tests send at once), each locked while it goes, like
+    ``send_pending``'s. If the process stops first, they stay pending for the scheduled run.
     """
     ids = [mail.pk for mail in mails]
+    if settings.ENQUIRY_MAIL_IN_BACKGROUND:
+        transaction.on_commit(lambda: _background.submit(_send_in_background, ids), robust=True)
+    else:
+        transaction.on_commit(lambda: _send_in_background(ids), robust=True)
 
-    def send() -> None:
-        with transaction.atomic():
-            unsent = EnquiryMail.objects.select_for_update(skip_locked=True).filter(pk__in=ids, sent_at__isnull=True)
-            for mail in unsent:
-                send_one(mail)
 
-    transaction.on_commit(send)
+def wait_for_background_mail(timeout: float = 30) -> None:
+    """Wait until the mails handed to the background thread so far have been tried (for tests and commands)."""
+    _background.submit(lambda: None).result(timeout=timeout)

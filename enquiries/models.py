@@ -17,6 +17,8 @@ from lettings.models import LettingPage
 from pagecache.cache import per_generation
 from pages.models import ContentPage
 
+from .forms import EnquirySettingsForm
+
 STATUSES = [("new", "New"), ("answered", "Answered"), ("closed", "Closed")]
 
 
@@ -48,8 +50,12 @@ class Enquiry(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        """Return who asked about which letting."""
-        return f"{self.name} about {self.letting_title}"
+        """Return which enquiry about which letting, without the visitor's name.
+
+        This text is copied into the admins' history (Wagtail's log, Django's admin log), which
+        outlives the enquiry: no personal data in it.
+        """
+        return f"Enquiry {self.pk} about {self.letting_title}"
 
     @property
     def nights(self) -> int:
@@ -63,6 +69,9 @@ class EnquiryMail(models.Model):
     enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="mails")
     to = models.EmailField(max_length=254)
     reply_to = models.EmailField(max_length=254, blank=True, help_text="The visitor's address, on the company's copy.")
+    mailbox = models.CharField(
+        max_length=254, blank=True, db_index=True, help_text="The acknowledgement's mailbox (lower case, no +tag)."
+    )
     subject = models.CharField(max_length=200)
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -133,6 +142,7 @@ class EnquirySettings(BaseGenericSetting):
     )
 
     panels = [FieldPanel("company_email"), PageChooserPanel("privacy_page", "pages.ContentPage")]
+    base_form_class = EnquirySettingsForm
 
     class Meta:
         verbose_name = "enquiry settings"

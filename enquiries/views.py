@@ -21,7 +21,7 @@ from wagtail.models import Site
 
 from lettings.models import LettingPage
 
-from .forms import EnquiryForm, SpamError, started_token
+from .forms import EnquiryForm, RestartError, SpamError, started_token
 from .mail import queue_mails, send_after_commit
 from .models import Enquiry, privacy_notice_url
 from .throttle import RATE_WINDOW, count_post, forget_old, use_start_time
@@ -65,13 +65,18 @@ def enquiry_start(request):
     return JsonResponse({"started": started_token()})
 
 
-def render_form(request, letting, form, status=200):
-    """Show the enquiry form on a page of its own: its errors, or a last check before sending (no JavaScript)."""
+def render_form(request, letting, form, status=200, *, sent_before=False):
+    """Show the enquiry form on a page of its own: its errors, or a last check before sending (no JavaScript).
+
+    ``sent_before``: this filled-in form sent an enquiry already (a second click); sending it again
+    sends a second one.
+    """
     context = {
         "letting": letting,
         "form": form,
         "started": started_token(),
         "privacy_url": privacy_notice_url(request),
+        "sent_before": sent_before,
     }
     return personal(TemplateResponse(request, "enquiries/review.html", context, status=status))
 
@@ -90,20 +95,22 @@ def send_enquiry(request, letting_id: int):
         form.check_for_robots()
     except SpamError as reason:
         logger.info("Enquiry post refused as a robot's: %s", reason)
-        if request.POST.get("website") or request.POST.get("started"):
-            return personal(TemplateResponse(request, "enquiries/refused.html", {"letting": letting}, status=400))
-        # No start time at all: a visitor without JavaScript. Show the form again to check and send.
+        return personal(TemplateResponse(request, "enquiries/refused.html", {"letting": letting}, status=400))
+    except RestartError as reason:
+        # No JavaScript, a quick click, a form left open overnight: the visitor checks it and sends it again.
+        logger.info("Enquiry form sent back to check: %s", reason)
         form.full_clean()
         return render_form(request, letting, form)
     if not form.is_valid():
         return render_form(request, letting, form, status=400)
-    if count_post(request, "sent", SENT_LIMIT):
-        return too_many(request, letting)
     with transaction.atomic():
-        # A start time sends one enquiry: a robot that fetched one cannot post it again and again.
+        # A start time sends one enquiry: a robot that fetched one cannot post it again and again, and
+        # a visitor's second click (or Back, then Send) gets the form back instead of a second enquiry.
         if not use_start_time(form.data["started"]):
-            logger.info("Enquiry post refused as a robot's: start time used before")
-            return personal(TemplateResponse(request, "enquiries/refused.html", {"letting": letting}, status=400))
+            logger.info("Enquiry form sent back: its start time sent an enquiry before")
+            return render_form(request, letting, form, sent_before=True)
+        if count_post(request, "sent", SENT_LIMIT):
+            return too_many(request, letting)
         forget_old()
         enquiry = Enquiry.objects.create(
             letting=letting,
@@ -125,6 +132,10 @@ def enquiry_sent(request, token: str):
     except signing.BadSignature as error:
         raise Http404("This confirmation has expired.") from error
     enquiry = get_object_or_404(Enquiry, pk=pk)
-    acknowledged = enquiry.mails.filter(to=enquiry.email, reply_to="").exists()
-    context = {"enquiry": enquiry, "acknowledged": acknowledged}
+    context = {
+        "enquiry": enquiry,
+        "acknowledged": enquiry.mails.exclude(mailbox="").exists(),
+        # Linked only while anyone may open it: unpublished or made private since, no link to it.
+        "letting": LettingPage.objects.live().public().filter(pk=enquiry.letting_id).first(),
+    }
     return personal(TemplateResponse(request, "enquiries/sent.html", context))

@@ -5,6 +5,7 @@ it and when is kept. Nobody adds one here: enquiries come from visitors. Deletin
 with its e-mails, for good.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -12,6 +13,7 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -58,6 +60,27 @@ class EnquiryEditView(snippet_views.EditView):
         return super().save_instance()
 
 
+class ReadersOnly:
+    """Refuse a chooser view to users who may not read enquiries (Wagtail's chooser asks for no permission)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        """Answer 403 unless the user may view enquiries."""
+        if not request.user.has_perm("enquiries.view_enquiry"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class EnquiryChooserViewSet(snippet_chooser.SnippetChooserViewSet):
+    """The snippet chooser of enquiries, for their readers only: it lists who asked about what."""
+
+    choose_view_class = type("EnquiryChooseView", (ReadersOnly, snippet_chooser.ChooseView), {})
+    choose_results_view_class = type("EnquiryChooseResultsView", (ReadersOnly, snippet_chooser.ChooseResultsView), {})
+    chosen_view_class = type("EnquiryChosenView", (ReadersOnly, snippet_chooser.SnippetChosenView), {})
+    chosen_multiple_view_class = type(
+        "EnquiryChosenMultipleView", (ReadersOnly, snippet_chooser.SnippetChosenMultipleView), {}
+    )
+
+
 # What a visitor sent, in the order the export and the detail view show it.
 ENQUIRY_FIELDS = ["created_at", "letting_title", "name", "email", "phone", "check_in", "check_out", "guests", "message"]
 
@@ -82,6 +105,7 @@ class EnquiryViewSet(SnippetViewSet):
     edit_view_class = EnquiryEditView
     index_view_class = EnquiryIndexView
     permission_policy = NoAddingPolicy(Enquiry)
+    chooser_viewset_class = EnquiryChooserViewSet
 
 
 register_snippet(EnquiryViewSet)

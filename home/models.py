@@ -5,10 +5,11 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from core.main_pages import MainPageMixin
+from core.view_restrictions import KnownRestrictionsMixin
 from pages.models import ContentPage
 
 
-class HomePage(MainPageMixin, Page):
+class HomePage(KnownRestrictionsMixin, MainPageMixin, Page):
     """The site root (``/``): a welcome, then links to the lettings and the profiles."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])

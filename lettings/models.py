@@ -39,6 +39,7 @@ from wagtail.search import index
 import core.converters  # noqa: F401  registers <dbid:...> for the old-site route below
 from core.main_pages import MainPageMixin
 from core.pagination import keyset_page
+from core.view_restrictions import KnownRestrictionsMixin
 from pagecache.cache import declare_page_only, declare_query, declare_uncacheable, per_generation
 
 from . import calendar
@@ -265,7 +266,7 @@ class Amenity(models.Model):
             raise ValidationError({"name": "An amenity with this name exists already."})
 
 
-class LettingIndexPage(MainPageMixin, RoutablePageMixin, Page):
+class LettingIndexPage(KnownRestrictionsMixin, MainPageMixin, RoutablePageMixin, Page):
     """The one lettings listing (``/lettings/``): filterable, paginated; also answers old-site links."""
 
     intro = RichTextField(blank=True, features=RICH_TEXT_FEATURES)
@@ -327,7 +328,7 @@ class LettingIndexPage(MainPageMixin, RoutablePageMixin, Page):
         return redirect(letting.get_url(request), permanent=True)
 
 
-class LettingPage(Page):
+class LettingPage(KnownRestrictionsMixin, Page):
     """One letting: title, its address, a summary, a rich-text body and a photo gallery."""
 
     address = models.OneToOneField(

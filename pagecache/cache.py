@@ -50,10 +50,14 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "pagecache:generation"
 LISTS_KEY = "pagecache:lists"
 PATH_KEY_PREFIX = "pagecache:path:"
+# Pages stored by the release before (one generation per entry) have other keys: during a deploy the
+# old and the new dynos share Redis without reading each other's entries.
+PAGE_KEY_PREFIX = "pagecache:page:v2:"
 PATH_VERSION_SECONDS = 7 * 24 * 3600  # a path's version outlives its pages; a lost one only costs a render
 REQUEST_ATTRIBUTE = "_page_cache_generation"
 QUERY_ATTRIBUTE = "_page_cache_declared_query"
 PAGE_ONLY_ATTRIBUTE = "_page_cache_page_only"
+REQUEST_MEMO_ATTRIBUTE = "_page_cache_request_memo"
 RETRY_SECONDS = 1.0
 EXIT_RETRY_SECONDS = 10.0
 # Parameters that only tell analytics where a visitor came from: no page reads them.
@@ -418,12 +422,17 @@ class _GenerationMemo:
         self.values: dict[tuple[str, int | None], object] = {}
 
     def get(self, request, name: str, compute):
-        """Return the value ``name`` for the request's site, calling ``compute()`` if this generation has none."""
-        if not settings.GENERATION_MEMO:  # processes that do not share the generation: read every time
-            return compute()
-        generation = request_generation(request)
-        if generation is None:
-            return compute()
+        """Return the value ``name`` for the request's site, calling ``compute()`` if this generation has none.
+
+        Without a generation to key it by, the value is still computed once per request (the menu is
+        read by the header, the footer and the home link).
+        """
+        generation = request_generation(request) if settings.GENERATION_MEMO else None
+        if generation is None:  # processes that do not share the generation, or a failing cache
+            per_request = request.__dict__.setdefault(REQUEST_MEMO_ATTRIBUTE, {})
+            if name not in per_request:
+                per_request[name] = compute()
+            return per_request[name]
         if generation != self.generation:
             self.generation, self.values = generation, {}
         key = (name, site_id(request))
@@ -454,7 +463,7 @@ def page_key(request, site: int | None, query: str) -> str | None:
     if site is None or "//" in request.path:
         return None
     address = f"{request.scheme}|{site}|{request.path}?{query}"
-    return f"pagecache:page:{hashlib.sha256(address.encode()).hexdigest()}"
+    return f"{PAGE_KEY_PREFIX}{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 # Lookup and store --------------------------------------------------------------------------------
@@ -502,7 +511,10 @@ def lookup(request) -> Lookup:
 
 def _still_valid(stored: tuple, generation: tuple[int, int], path_version: int | None) -> bool:
     """Tell whether a stored page's versions are all still current (the lists one only if it depends on it)."""
-    (everything, lists), version = stored[0], stored[1]
+    try:
+        (everything, lists), version = stored[0], stored[1]
+    except (TypeError, ValueError, IndexError):  # not an entry of this format: never serve it
+        return False
     return (
         everything == generation[0]
         and (lists is None or lists == generation[1])

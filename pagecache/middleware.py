@@ -36,7 +36,7 @@ def cacheable(view):
 
 
 def view_is_cacheable(view_func) -> bool:
-    """Tell whether a view's pages may be cached: Wagtail's page serving, or a view marked :func:`cacheable`."""
+    """Tell whether a view's pages may be cached: Wagtail's page serving (or the router's), or a cacheable view."""
     return view_func is wagtail_serve or getattr(view_func, "page_cache", False)
 
 

@@ -12,6 +12,7 @@ from wagtail.models import Page
 
 from core.main_pages import MainPageMixin
 from core.pagination import keyset_page
+from core.view_restrictions import KnownRestrictionsMixin
 from pagecache.cache import declare_query
 
 logger = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ class Profile(models.Model):
         return self.user.get_full_name()
 
 
-class ProfileIndexPage(MainPageMixin, RoutablePageMixin, Page):
+class ProfileIndexPage(KnownRestrictionsMixin, MainPageMixin, RoutablePageMixin, Page):
     """The profiles listing (``/profiles/``), which also serves each profile at ``/profiles/<username>/``."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])

@@ -13,6 +13,7 @@ from api.urls import api_router
 from enquiries import urls as enquiries_urls
 from home.demo_feed import demo_channel_feed
 from lettings import urls as lettings_urls
+from pagecache import routing as page_routing
 from search import views as search_views
 
 from . import views
@@ -49,6 +50,10 @@ if settings.SERVE_MEDIA:
         re_path(rf"^{media_prefix}(?!documents/)(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
     ]
 
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail's page serving, last, through the router that remembers routes per content generation.
+urlpatterns += [
+    *(pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"),
+    re_path(wagtail_urls.serve_pattern, page_routing.serve, name="wagtail_serve"),
+]
 
 handler500 = "site_cms.views.server_error"

@@ -8,10 +8,12 @@ from django.core import mail
 from django.core.cache import caches
 from django.test import Client
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from enquiries import forms as enquiry_forms
 from enquiries.forms import started_token
 from enquiries.models import Enquiry, EnquiryMail, EnquirySettings
+from enquiries.views import POST_LIMIT
 from lettings.models import BookedPeriod
 from testing.factories import make_letting
 
@@ -151,9 +153,19 @@ def test_a_robots_post_stores_nothing_and_sends_nothing(client, letting, filled_
     assert mail.outbox == []
 
 
-def test_a_form_sent_faster_than_a_person_types_is_refused(client, letting):
-    response = send(client, letting, enquiry())  # started this very moment
-    assert response.status_code == 400
+def test_a_form_sent_faster_than_a_person_types_comes_back_filled_in_and_nothing_is_stored(client, letting):
+    response = send(client, letting, enquiry(message="Is the lake warm?"))  # started this very moment
+    assert response.status_code == 200
+    assert "Check your enquiry, then send it." in response.text
+    assert "Is the lake warm?" in response.text  # nothing the visitor typed is lost
+    assert Enquiry.objects.count() == 0
+
+
+def test_a_form_left_open_for_more_than_a_day_comes_back_filled_in(client, letting, monkeypatch):
+    yesterday_token = enquiry()["started"]
+    monkeypatch.setattr(enquiry_forms, "STARTED_MAX_AGE", -1)  # as if a day had passed since it was made
+    response = send(client, letting, enquiry(started=yesterday_token, message="Still free in May?"))
+    assert (response.status_code, "Still free in May?" in response.text) == (200, True)
     assert Enquiry.objects.count() == 0
 
 
@@ -225,9 +237,14 @@ def test_one_start_time_sends_one_enquiry(client, letting, filled_at_human_speed
     data = enquiry()
     with django_capture_on_commit_callbacks(execute=True):
         assert send(client, letting, data).status_code == 302
-    again = send(client, letting, {**data, "name": "Same Robot"})
-    assert again.status_code == 400
+    again = send(client, letting, {**data, "name": "Same Robot"})  # a second click, or Back and Send
+    assert again.status_code == 200
+    assert "We have this enquiry already" in again.text
     assert Enquiry.objects.count() == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the fresh start time it came back with sends one more
+        fresh = BeautifulSoup(again.content, "html.parser").select_one("input[name=started]")["value"]
+        assert send(client, letting, {**data, "started": fresh}).status_code == 302
+    assert Enquiry.objects.count() == 2
 
 
 def test_a_long_title_and_a_message_of_many_lines_still_send(
@@ -284,3 +301,41 @@ def test_one_address_gets_three_acknowledgements_a_day_however_many_clients_send
     text = BeautifulSoup(client.get(response["Location"]).content, "html.parser").main.get_text(" ", strip=True)
     assert "We will answer you at Victim@Example.com" in text
     assert "sent a copy" not in text
+
+
+def test_tagged_addresses_share_their_mailboxs_three_acknowledgements(
+    client, letting, filled_at_human_speed, django_capture_on_commit_callbacks
+):
+    for number in range(4):
+        with django_capture_on_commit_callbacks(execute=True):
+            send(Client(REMOTE_ADDR=f"198.51.100.{number + 1}"), letting, enquiry(email=f"Victim+{number}@example.com"))
+    assert Enquiry.objects.count() == 4
+    assert len([message for message in mail.outbox if "victim" in message.to[0].lower()]) == 3
+
+
+@pytest.mark.parametrize("character", ["\u2028", "\u2029", "\u0085", "\u202e", "\u200f"])
+def test_unicode_line_breaks_and_direction_marks_are_refused_in_a_name(
+    client, letting, filled_at_human_speed, character
+):
+    response = send(client, letting, enquiry(name=f"Eve{character}Bcc: x@evil.example"))
+    assert "Write this on one line" in field_error(response, "name")
+    assert Enquiry.objects.count() == 0
+
+
+def test_one_ipv6_network_counts_as_one_client(client, letting, filled_at_human_speed):
+    for number in range(POST_LIMIT):
+        send(Client(REMOTE_ADDR=f"2001:db8:1:2::{number + 1:x}"), letting, enquiry(guests="9"))
+    assert send(Client(REMOTE_ADDR="2001:db8:1:2::ffff"), letting, enquiry()).status_code == 429
+    assert send(Client(REMOTE_ADDR="2001:db8:1:3::1"), letting, enquiry(guests="9")).status_code == 400
+
+
+def test_the_confirmation_links_the_letting_only_while_anyone_may_open_it(
+    client, letting, filled_at_human_speed, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmation = send(client, letting, enquiry())["Location"]
+    assert f'href="{letting.url}"' in client.get(confirmation).text
+    PageViewRestriction.objects.create(page=letting, restriction_type=PageViewRestriction.LOGIN)
+    page = client.get(confirmation)
+    assert "Lake House" in page.text
+    assert f'href="{letting.url}"' not in page.text

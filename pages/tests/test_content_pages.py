@@ -3,8 +3,10 @@
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
+from django.urls import reverse
 from wagtail.models import PageViewRestriction
 from wagtail.test.utils import WagtailPageTestCase
+from wagtail.test.utils.form_data import nested_form_data, rich_text
 
 from home.models import HomePage
 from lettings.models import LettingIndexPage, LettingPage
@@ -61,3 +63,18 @@ def test_a_draft_or_private_content_page_is_not_in_the_footer(client, home_page)
     restriction.groups.add(Group.objects.get(name="Editors"))
     make_content_page("Privacy notice")
     assert footer_links(client) == ["Privacy notice"]
+
+
+@pytest.mark.parametrize("slug", ["search", "cms", "admin", "sitemap-pages-xml"])
+def test_a_slug_the_sites_own_views_answer_is_refused_in_the_admin(client, superuser, home_page, slug):
+    """``/search/`` is the search page whatever a content page says: the editor hears so at once."""
+    client.force_login(superuser)
+    url = reverse("wagtailadmin_pages:add", args=["pages", "contentpage", home_page.pk])
+    data = nested_form_data({"title": "Search tips", "slug": slug, "intro": rich_text(""), "body": rich_text("")})
+    response = client.post(url, data)
+    if slug == "sitemap-pages-xml":  # no view of the site answers /sitemap-pages-xml/: allowed
+        assert response.status_code == 302
+        return
+    assert response.status_code == 200
+    assert "for something else: choose another slug" in response.text
+    assert not ContentPage.objects.exists()

@@ -135,7 +135,9 @@ EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = 10  # a mail server that hangs must not hold a visitor's request (the mail stays pending)
+EMAIL_TIMEOUT = 10  # a mail server that hangs must not hold a sender for long (the mail stays pending)
+# Enquiry mails go from a background thread after the commit, never inside the visitor's request.
+ENQUIRY_MAIL_IN_BACKGROUND = True
 DEFAULT_FROM_EMAIL = environment.default_from_email()
 ENQUIRY_EMAIL = environment.enquiry_email()
 # Only behind Heroku's router is the last X-Forwarded-For hop the visitor's address (enquiries' rate limit).
@@ -172,8 +174,8 @@ PAGE_CACHE_SKIP_PREFIXES = (
 )  # fmt: skip
 PAGE_CACHE_SECONDS = environment.page_cache_seconds(shared_cache=True)
 # Values derived from content (the main menu) are kept per content generation, in each process, only
-# while every process reads the same generation: when the page cache is on (its backend is then shared).
-GENERATION_MEMO = PAGE_CACHE_SECONDS > 0
+# while every process reads the same generation (the development server is one process).
+GENERATION_MEMO = environment.generation_memo(shared_cache=True)
 # Listing cards, reused by pages the page cache cannot serve (editors, new filters); 0 turns it off.
 FRAGMENT_CACHE_SECONDS = environment.fragment_cache_seconds(shared_cache=True)
 

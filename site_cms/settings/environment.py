@@ -109,6 +109,11 @@ def secret_values() -> tuple[str, ...]:
     return tuple(sorted(value for value in found if len(value) >= _SHORTEST_SECRET))
 
 
+def on_heroku_dyno() -> bool:
+    """Tell whether this process runs on a Heroku dyno (Heroku sets ``DYNO``, such as ``web.1``, on every one)."""
+    return bool(env.str("DYNO", default=""))
+
+
 def heroku_host() -> str | None:
     """Return the Heroku app's default host name from ``HEROKU_APP_NAME``, if given."""
     name = env.str("HEROKU_APP_NAME", default="")
@@ -212,6 +217,15 @@ def fragment_cache_seconds(*, shared_cache: bool) -> int:
     if _cache_is_per_process_among_several(shared_cache):
         return 0
     return max(env.int("FRAGMENT_CACHE_SECONDS", default=86400), 0)
+
+
+def generation_memo(*, shared_cache: bool) -> bool:
+    """Tell whether values derived from content may be kept per generation in each process.
+
+    Only while every process reads the same generation: with Redis, or with a single process. The
+    page cache may be off (``PAGE_CACHE_SECONDS=0``): the generation is advanced all the same.
+    """
+    return not _cache_is_per_process_among_several(shared_cache)
 
 
 def media_root(default: Path) -> Path:

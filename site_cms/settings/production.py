@@ -46,13 +46,14 @@ CACHES = {
     "pages": environment.cache_config(_redis, key_prefix="oc-pages", ignore_exceptions=False),
 }
 PAGE_CACHE_SECONDS = environment.page_cache_seconds(shared_cache=_redis is not None)
-GENERATION_MEMO = PAGE_CACHE_SECONDS > 0
+GENERATION_MEMO = environment.generation_memo(shared_cache=_redis is not None)
 FRAGMENT_CACHE_SECONDS = environment.fragment_cache_seconds(shared_cache=_redis is not None)
 
 _https = environment.https_enabled()
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # On Heroku the router appends the visitor's address to X-Forwarded-For (the enquiries' rate limit reads it).
-BEHIND_HEROKU_ROUTER = environment.heroku_host() is not None
+# DYNO, which Heroku always sets, not HEROKU_APP_NAME, which needs the dyno-metadata feature.
+BEHIND_HEROKU_ROUTER = environment.on_heroku_dyno()
 SECURE_SSL_REDIRECT = _https
 SECURE_REDIRECT_EXEMPT = [r"^healthz"]
 SESSION_COOKIE_SECURE = _https

@@ -33,3 +33,5 @@ FRAGMENT_CACHE_SECONDS = 0
 GENERATION_MEMO = True
 # Feeds served by this machine (the demo feed, the tests' feed server) may be imported.
 CALENDAR_FEEDS_ALLOW_PRIVATE_HOSTS = True
+# Enquiry mails go when the test's commit callbacks run, not from a thread the test would have to wait for.
+ENQUIRY_MAIL_IN_BACKGROUND = False

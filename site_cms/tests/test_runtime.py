@@ -155,6 +155,8 @@ def test_page_cache_is_shared_through_redis_or_off_with_several_processes(monkey
         several = production_settings(monkeypatch, WEB_CONCURRENCY="2")
     assert several.PAGE_CACHE_SECONDS == 0
     assert several.GENERATION_MEMO is False  # nor is the main menu kept per generation
+    # With Redis the generation is shared even when pages are not cached: the menu is kept per generation.
+    assert production_settings(monkeypatch, REDIS_URL="redis://x:6379/0", PAGE_CACHE_SECONDS="0").GENERATION_MEMO
     # No WEB_CONCURRENCY: bin/start runs two workers, so two local caches: off as well.
     with pytest.warns(UserWarning, match="Set REDIS_URL to cache pages"):
         assert production_settings(monkeypatch, WEB_CONCURRENCY=None).PAGE_CACHE_SECONDS == 0
@@ -240,3 +242,10 @@ def test_production_without_a_bucket_warns_that_uploads_are_lost(caplog):
     with override_settings(IS_PRODUCTION=True), caplog.at_level("WARNING", logger="site_cms"):
         apps.get_app_config("site_cms").ready()
     assert "lost when the container restarts" in caplog.text
+
+
+def test_only_a_heroku_dyno_trusts_the_routers_forwarded_for(monkeypatch):
+    """Heroku sets DYNO on every dyno (no labs feature needed): only there is the last forwarded hop the visitor."""
+    assert production_settings(monkeypatch, DYNO="web.1").BEHIND_HEROKU_ROUTER is True
+    assert production_settings(monkeypatch).BEHIND_HEROKU_ROUTER is False
+    assert production_settings(monkeypatch, HEROKU_APP_NAME="oc-lettings").BEHIND_HEROKU_ROUTER is False

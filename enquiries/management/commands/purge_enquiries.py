@@ -8,6 +8,8 @@ from django.utils import timezone
 from enquiries.models import Enquiry
 from enquiries.throttle import forget_old
 
+MAX_DAYS = 36500
+
 
 class Command(BaseCommand):
     """Personal data is kept no longer than needed: delete the enquiries that came in before DAYS days ago."""
@@ -23,6 +25,8 @@ class Command(BaseCommand):
         days = options["older_than"]
         if days < 1:
             raise CommandError("--older-than must be at least 1 day.")
+        if days > MAX_DAYS:
+            raise CommandError(f"--older-than must be at most {MAX_DAYS} days (100 years).")
         cutoff = timezone.now() - timedelta(days=days)
         _rows, by_model = Enquiry.objects.filter(created_at__lt=cutoff).delete()
         count = by_model.get(Enquiry._meta.label, 0)

@@ -17,9 +17,7 @@ def site(home_page, lettings_index, profiles_index):
     return make_letting(lettings_index, title="Green Haus", address=make_address(city="Brunswick"))
 
 
-def test_a_second_visit_fetches_the_page_with_one_query_instead_of_routing(
-    client, site, django_assert_max_num_queries
-):
+def test_a_second_visit_fetches_the_page_with_one_query_instead_of_routing(client, site, django_assert_max_num_queries):
     client.get("/lettings/green-haus/")
     assert any(path == "lettings/green-haus/" for _site, path in routing._routes.routes)
     with django_assert_max_num_queries(7):  # the page, its gallery, amenities, calendar... not the route

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import close_old_connections, transaction
+from django.db import connections, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -127,7 +127,7 @@ def send_pending(limit: int = 200) -> tuple[int, int]:
 _background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="enquiry-mail")
 
 
-def _send_in_background(ids: list[int]) -> None:
+def _send_all(ids: list[int]) -> None:
     """Send ``ids`` one by one; whatever fails or is cut short stays pending for ``send_enquiry_mail``."""
     tried: set[int] = set()
     try:
@@ -135,8 +135,14 @@ def _send_in_background(ids: list[int]) -> None:
             pass
     except Exception:  # the database itself failing (SQLite locked): the scheduled run sends them
         logger.exception("Enquiry mails %s left pending for the scheduled run", ids)
+
+
+def _send_in_background(ids: list[int]) -> None:
+    """Send ``ids`` from the background thread, then close that thread's own database connection."""
+    try:
+        _send_all(ids)
     finally:
-        close_old_connections()
+        connections.close_all()  # connections are per thread: the request's are not touched
 
 
 def send_after_commit(mails: list[EnquiryMail]) -> None:
@@ -150,7 +156,7 @@ def send_after_commit(mails: list[EnquiryMail]) -> None:
     if settings.ENQUIRY_MAIL_IN_BACKGROUND:
         transaction.on_commit(lambda: _background.submit(_send_in_background, ids), robust=True)
     else:
-        transaction.on_commit(lambda: _send_in_background(ids), robust=True)
+        transaction.on_commit(lambda: _send_all(ids), robust=True)
 
 
 def wait_for_background_mail(timeout: float = 30) -> None:

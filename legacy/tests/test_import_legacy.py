@@ -28,7 +28,7 @@ LEGACY_FILE = Path("shared") / "legacy" / "oc-lettings-site.sqlite3"
 def real_database() -> Path:
     """Return where the old site's database is: ``LEGACY_DATABASE``, else ``shared/`` beside the checkout.
 
-    A clone of a local checkout (``git clone . /tmp/x``, as the README's fresh-clone check does) has
+    A clone of a local checkout (``git clone . /tmp/x``, as a newcomer's first check in a fresh clone does) has
     no ``shared/`` beside it, so ``shared/`` beside the checkout it was cloned from counts too.
     """
     if "LEGACY_DATABASE" in os.environ:

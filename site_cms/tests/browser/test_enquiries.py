@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from testing.browser import log_in_to_wagtail, wait_until
+from testing.browser import axe_violations, log_in_to_wagtail, wait_until
 
 pytestmark = pytest.mark.system  # real processes: run once, on PostgreSQL (make test-system)
 
@@ -23,11 +23,13 @@ def test_a_visitor_on_a_phone_sends_an_enquiry_and_an_editor_marks_it_answered(p
     form.get_by_label("Guests").fill("2")
     form.get_by_label("Your message").fill("We would love a quiet desert week.")
     form.get_by_label("I agree that my details are kept").check()
+    assert axe_violations(visitor) == []  # the filled form, on a phone
     visitor.wait_for_timeout(3000)  # a person takes a few seconds; faster posts count as a robot's
     form.get_by_role("button", name="Send the enquiry").click()
     visitor.wait_for_url("**/enquiries/sent/**")
     assert visitor.get_by_role("heading", level=1).inner_text() == "Thank you, Grace Phone"
     assert "3 nights" in visitor.locator("main").inner_text()
+    assert axe_violations(visitor) == []  # the confirmation
     visitor.watch.assert_clean()
 
     editor = page

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from testing.browser import AXE, wait_until
+from testing.browser import AXE, axe_violations, wait_until
 
 pytestmark = pytest.mark.system  # real processes: run once, on PostgreSQL (make test-system)
 
@@ -15,6 +15,7 @@ PUBLIC_PAGES = [
     "/lettings/oceanview-retreat/",
     "/profiles/",
     "/profiles/AirWow/",
+    "/privacy/",  # a content page
     "/search/?q=brunswick",
     "/no-such-page/",
     "/lettings/?state=GA&guests=4&pets=1&sort=-price",  # active filters as chips
@@ -138,17 +139,6 @@ def test_a_visitor_on_a_phone_finds_a_georgia_home_for_four_with_a_hot_tub_and_s
     page.watch.assert_clean()
 
 
-def run_axe(page) -> list:
-    """Inject axe-core into ``page`` and return its WCAG 2.1 A and AA violations."""
-    page.add_script_tag(path=str(AXE))
-    return page.evaluate(
-        """async () => {
-            const results = await axe.run(document, {runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]});
-            return results.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target)}));
-        }"""
-    )
-
-
 def test_the_photos_open_large_and_the_viewer_works_with_the_keyboard(audit_page):
     page = audit_page
     page.goto("/lettings/joshua-tree-green-haus-w-hot-tub/")
@@ -170,7 +160,7 @@ def test_the_photos_open_large_and_the_viewer_works_with_the_keyboard(audit_page
     box = dialog.bounding_box()
     page.mouse.click(box["x"] + 3, box["y"] + box["height"] - 3)  # the dialog's own padding
     assert dialog.is_visible()
-    assert run_axe(page) == []
+    assert axe_violations(page) == []
 
     page.keyboard.press("ArrowRight")
     assert dialog.get_by_role("heading").inner_text().startswith("Photo 2 of 3")
@@ -197,13 +187,7 @@ def test_public_pages_have_no_accessibility_violations(audit_page, path):
     assert AXE.exists(), "axe-core is missing: run 'npm ci' (make install-dev does)"
     page.watch.allow(path, 404)
     page.goto(path)
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        """async () => {
-            const results = await axe.run(document, {runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]});
-            return results.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target)}));
-        }"""
-    )
+    result = axe_violations(page)
     assert result == [], json.dumps(result, indent=2)
     page.watch.assert_clean()
 

@@ -10,6 +10,8 @@ Deleting, moving and unpublishing them is refused by ``home/wagtail_hooks.py``.
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import PagePermissionTester
 
+from .page_forms import PageAddressForm
+
 MANAGE_MAIN_PAGES = "home.manage_main_pages"
 
 
@@ -22,7 +24,9 @@ class MainPagePermissionTester(PagePermissionTester):
 
 
 class MainPageMixin:
-    """Panels and permissions of a main page; mixed into its page model before ``Page``."""
+    """Panels, permissions and admin form of a main page; mixed into its page model before ``Page``."""
+
+    base_form_class = PageAddressForm  # a listing on /search/ or /cms/ would hide every page under it
 
     # Left out of the form for other users, so a slug or a date they post is ignored.
     promote_panels = [

@@ -110,6 +110,7 @@ def send_enquiry(request, letting_id: int):
             logger.info("Enquiry form sent back: its start time sent an enquiry before")
             return render_form(request, letting, form, sent_before=True)
         if count_post(request, "sent", SENT_LIMIT):
+            transaction.set_rollback(True)  # the start time stays unused: sent an hour later, it is a new enquiry
             return too_many(request, letting)
         forget_old()
         enquiry = Enquiry.objects.create(

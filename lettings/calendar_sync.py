@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 import requests
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from icalendar import Calendar
 from urllib3.exceptions import HTTPError, ReadTimeoutError
@@ -211,7 +212,9 @@ def _replace_periods(feed: CalendarFeed, wanted: list[tuple[date, date]], today:
     current = set(feed.periods.filter(end__gt=today).values_list("start", "end"))
     if current != set(kept) or feed.periods.filter(end__lte=today).exists():
         # bulk_create sends no signal of its own; the letting's page and the lists show the periods.
-        with one_clear(f"calendar feed {feed.pk} imported", pages=LettingPage.objects.filter(pk=feed.letting_id)):
+        # The feed's letting, and any letting its periods were on before the feed was moved to this one.
+        shown_on = LettingPage.objects.filter(Q(pk=feed.letting_id) | Q(booked_periods__feed=feed)).distinct()
+        with one_clear(f"calendar feed {feed.pk} imported", pages=shown_on):
             feed.periods.all().delete()
             BookedPeriod.objects.bulk_create(
                 BookedPeriod(letting_id=feed.letting_id, start=start, end=end, source=feed.source, feed=feed)

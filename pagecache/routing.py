@@ -6,8 +6,8 @@ that changes until the content does, and every such change (a publish, a move, a
 a site) starts a new generation (:mod:`pagecache.cache`). So the first request for a path under a
 generation routes as Wagtail does and remembers the page's id and type, what was left of the path
 (a routable page's sub-route) and whether the page is unrestricted; later requests fetch the page
-with one query and skip the rest. Only routes that found a page are remembered (a made-up path
-adds nothing), at most ``MAX_ROUTES`` per process.
+with one query and skip the rest. Only routes whose page answered 200 are remembered (a made-up
+path, or a routable page's made-up sub-path, adds nothing), at most ``MAX_ROUTES`` per process.
 
 The view is Wagtail's own ``serve`` once the route is known, so every hook still runs.
 """
@@ -84,12 +84,15 @@ def serve(request, path: str):
         return wagtail_serve(request, path)
     if generation != _routes.generation:
         _routes.start(generation)
-    if not _known(request, path):
-        route = Page.route_for_request(request, path)
-        site = Site.find_for_request(request)
-        if route is not None and site is not None and site.pk == cache.site_id(request):
-            _remember(site, path, route)
-    return wagtail_serve(request, path)
+    if _known(request, path):
+        return wagtail_serve(request, path)
+    route = Page.route_for_request(request, path)
+    site = Site.find_for_request(request)
+    response = wagtail_serve(request, path)
+    # Only a page that answered: a routable page's made-up sub-path (a profile nobody has) is a 404.
+    if response.status_code == 200 and route is not None and site is not None and site.pk == cache.site_id(request):
+        _remember(site, path, route)
+    return response
 
 
 serve.page_cache = True  # its pages are the same for every anonymous visitor (pagecache.middleware)

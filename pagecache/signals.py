@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from functools import partial
 
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
@@ -42,8 +42,11 @@ def clear_on_commit(reason: str) -> None:
 def page_paths(pages) -> list[str] | None:
     """Return the URL paths of ``pages`` as visitors request them; None when there are too many to list.
 
-    A page outside every site has no path: nothing of it is cached.
+    A page outside every site has no path: nothing of it is cached. With several sites a page may
+    have a path on each, and Wagtail names only one: None then, so everything is cleared.
     """
+    if len(Site.get_site_root_paths()) > 1:
+        return None
     paths = []
     for count, page in enumerate(pages, start=1):
         if count > MAX_PATHS:
@@ -170,15 +173,28 @@ def clear_only_its_page(page_model) -> None:
 def clear_pages_when_changed(model, pages) -> None:
     """Clear the pages that show a ``model`` record, and the lists, whenever one is saved or deleted.
 
-    ``pages(record)`` returns those pages; it is read after a save and before a delete (a deleted
-    amenity's lettings are still linked to it then). More than ``MAX_PATHS`` pages clear everything.
+    ``pages(record)`` returns those pages; it is read for the stored record before a save and for
+    the saved one after it (a booked period moved to another letting clears both), and before a
+    delete (a deleted amenity's lettings are still linked to it then). More than ``MAX_PATHS`` pages
+    clear everything.
     """
 
+    def before_save(sender, instance, **kwargs) -> None:
+        """Note the pages that show the record as stored, before the save moves it (a period to another letting)."""
+        if getattr(_batch, "depth", 0):  # inside one_clear: the batch clears its pages at the end
+            return
+        stored = sender._default_manager.filter(pk=instance.pk).first() if instance.pk is not None else None
+        instance._pagecache_pages_before = list(pages(stored)) if stored is not None else []
+
     def receiver(sender, instance, **kwargs) -> None:
-        """Clear the pages that show ``instance``."""
-        clear_pages_on_commit(pages(instance), f"{sender._meta.label} {instance.pk} changed")
+        """Clear the pages that show ``instance``, now and (after a save) before it."""
+        if getattr(_batch, "depth", 0):
+            return
+        shown_on = [*getattr(instance, "_pagecache_pages_before", []), *pages(instance)]
+        clear_pages_on_commit(shown_on, f"{sender._meta.label} {instance.pk} changed")
 
     uid = f"pagecache-pages-{model._meta.label_lower}"
+    pre_save.connect(before_save, sender=model, weak=False, dispatch_uid=f"{uid}-before")
     post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}-saved")
     pre_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}-deleted")
 

@@ -12,7 +12,7 @@ from wagtail.models import PageViewRestriction
 
 from enquiries import forms as enquiry_forms
 from enquiries.forms import started_token
-from enquiries.models import Enquiry, EnquiryMail, EnquirySettings
+from enquiries.models import ClientCount, Enquiry, EnquiryMail, EnquirySettings
 from enquiries.views import POST_LIMIT
 from lettings.models import BookedPeriod
 from testing.factories import make_letting
@@ -198,13 +198,18 @@ def test_the_sixth_enquiry_in_an_hour_from_one_address_gets_a_friendly_429(
             assert send(client, letting, enquiry(name=f"Guest {number}")).status_code == 302
         for cache in caches.all():  # counted where every web process sees it, not in one process's memory
             cache.clear()
-    response = send(client, letting, enquiry(name="Guest 5"))
+    refused = enquiry(name="Guest 5")
+    response = send(client, letting, refused)
     assert response.status_code == 429
     assert "Too many enquiries from here" in response.text
     assert response["Retry-After"] == "3600"
     assert Enquiry.objects.count() == 5
     other = send(Client(REMOTE_ADDR="203.0.113.9"), letting, enquiry(name="Another visitor"))
     assert other.status_code == 302
+    ClientCount.objects.all().delete()  # an hour later, the refused form sent again is a new enquiry
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send(client, letting, refused).status_code == 302
+    assert Enquiry.objects.filter(name="Guest 5").exists()
 
 
 def test_an_enquiry_about_a_private_or_missing_letting_is_a_404(client, lettings_index, filled_at_human_speed):

@@ -27,8 +27,10 @@ def test_a_second_visit_fetches_the_page_with_one_query_instead_of_routing(clien
 def test_made_up_paths_are_never_remembered(client, site):
     client.get("/lettings/green-haus/")
     remembered = len(routing._routes.routes)
-    for number in range(50):
+    for number in range(20):  # made-up pages, profiles nobody has, old-site ids nobody had
         assert client.get(f"/lettings/no-such-letting-{number}/").status_code == 404
+        assert client.get(f"/profiles/nobody{number}/").status_code == 404
+        assert client.get(f"/lettings/{900000 + number}/").status_code == 404
     assert len(routing._routes.routes) == remembered
 
 

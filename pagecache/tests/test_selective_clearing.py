@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from wagtail.models import Site
 
 from lettings.models import Amenity, BookedPeriod, LettingPage
 from pagecache import cache
@@ -152,3 +153,31 @@ def test_a_page_rendered_before_a_change_to_its_path_is_never_stored(rf, site):
         cache.invalidate_pages(["/lettings/amber-haus/"], "a publish while the page renders")
         cache.store(found, b"old content", [])
         assert cache.lookup(rf.get("/lettings/amber-haus/")).stored is None
+
+
+def test_a_booked_period_moved_to_another_letting_clears_both(client, site, commit, django_assert_num_queries):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with commit():
+        period = BookedPeriod.objects.create(
+            letting=site["green"], start=tomorrow, end=tomorrow + datetime.timedelta(days=2)
+        )
+    warm(client, ["/lettings/green-haus/", "/lettings/amber-haus/"])
+    period.letting = site["amber"]
+    with commit():
+        period.save()
+    green, green_state = served(client, "/lettings/green-haus/")
+    amber, amber_state = served(client, "/lettings/amber-haus/")
+    assert (green_state, "availability__taken" in green.text) == ("miss", False)  # its old nights are free
+    assert (amber_state, "availability__taken" in amber.text) == ("miss", True)
+
+
+def test_with_several_sites_a_letting_change_clears_everything(client, site, commit):
+    """A letting may have a path on each site, and Wagtail names one: in doubt, clear."""
+    Site.objects.create(hostname="rentals.localhost", root_page=site["index"])
+    warm(client, ["/lettings/green-haus/", "/lettings/amber-haus/"])
+    green = site["green"]
+    green.title = "Green Haus Deluxe"
+    with commit():
+        green.save_revision().publish()
+    assert served(client, "/lettings/amber-haus/")[1] == "miss"
+    assert "Green Haus Deluxe" in served(client, "/lettings/green-haus/")[0].text

@@ -78,3 +78,17 @@ def test_a_slug_the_sites_own_views_answer_is_refused_in_the_admin(client, super
     assert response.status_code == 200
     assert "for something else: choose another slug" in response.text
     assert not ContentPage.objects.exists()
+
+
+def test_a_listing_cannot_take_an_address_the_sites_views_answer(client, superuser, lettings_index):
+    """The lettings index on /cms/ would send every letting to the admin's login: refused, as for content pages."""
+    client.force_login(superuser)
+    url = reverse("wagtailadmin_pages:edit", args=[lettings_index.pk])
+    data = nested_form_data(
+        {"title": "Lettings", "slug": "cms", "intro": rich_text(""), "seo_title": "", "search_description": ""}
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "for something else: choose another slug" in response.text
+    lettings_index.refresh_from_db()
+    assert lettings_index.slug == "lettings"

@@ -174,7 +174,8 @@ PAGE_CACHE_SKIP_PREFIXES = (
 )  # fmt: skip
 PAGE_CACHE_SECONDS = environment.page_cache_seconds(shared_cache=True)
 # Values derived from content (the main menu) are kept per content generation, in each process, only
-# while every process reads the same generation (the development server is one process).
+# while every process reads the same generation: the development server is one process (a command run
+# beside it is not seen until the server's own next change); production decides from REDIS_URL.
 GENERATION_MEMO = environment.generation_memo(shared_cache=True)
 # Listing cards, reused by pages the page cache cannot serve (editors, new filters); 0 turns it off.
 FRAGMENT_CACHE_SECONDS = environment.fragment_cache_seconds(shared_cache=True)

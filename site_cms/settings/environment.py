@@ -33,12 +33,17 @@ def database_config(default_sqlite_path: Path, *, persistent: bool = False) -> d
     ``DATABASE_SSLMODE`` asks (on Heroku, where ``DYNO`` is set, ``require`` by default).
     """
     config = env.db_url("DATABASE_URL", default=f"sqlite:///{default_sqlite_path}")
+    if "sqlite" in config["ENGINE"]:
+        # Take the write lock when a transaction begins and wait for it, rather than fail at once with
+        # "database is locked" when a read turns into a write beside another writer (the enquiry mails'
+        # thread beside a request, on the laptop container or the development server).
+        config.setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
     if persistent and "postgresql" in config["ENGINE"]:
         config["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
         config["CONN_HEALTH_CHECKS"] = True
         options = config.setdefault("OPTIONS", {})
         options["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
-        sslmode = env.str("DATABASE_SSLMODE", default="require" if env.str("DYNO", default="") else "")
+        sslmode = env.str("DATABASE_SSLMODE", default="require" if on_heroku_dyno() else "")
         if sslmode:
             options["sslmode"] = sslmode
     return config
@@ -212,9 +217,10 @@ def page_cache_seconds(*, shared_cache: bool) -> int:
 def fragment_cache_seconds(*, shared_cache: bool) -> int:
     """Return how long rendered listing cards stay cached (``FRAGMENT_CACHE_SECONDS``, default a day; 0: off).
 
-    Off, like the page cache, with more than one web process and no shared cache.
+    Off without a shared cache: a card kept a day in one process's memory would miss the changes
+    of every other process (several web processes, a scheduled job, ``heroku run``).
     """
-    if _cache_is_per_process_among_several(shared_cache):
+    if not shared_cache:
         return 0
     return max(env.int("FRAGMENT_CACHE_SECONDS", default=86400), 0)
 
@@ -222,10 +228,12 @@ def fragment_cache_seconds(*, shared_cache: bool) -> int:
 def generation_memo(*, shared_cache: bool) -> bool:
     """Tell whether values derived from content may be kept per generation in each process.
 
-    Only while every process reads the same generation: with Redis, or with a single process. The
-    page cache may be off (``PAGE_CACHE_SECONDS=0``): the generation is advanced all the same.
+    Only while every process that changes content advances the generation the web processes read:
+    with Redis. Without it even one web process would miss the changes of a scheduled job or a
+    ``heroku run`` (their own local caches). The page cache may be off (``PAGE_CACHE_SECONDS=0``):
+    the generation is advanced all the same.
     """
-    return not _cache_is_per_process_among_several(shared_cache)
+    return shared_cache
 
 
 def media_root(default: Path) -> Path:

@@ -148,9 +148,12 @@ def test_page_cache_is_shared_through_redis_or_off_with_several_processes(monkey
     with_redis = production_settings(monkeypatch, REDIS_URL="redis://127.0.0.1:6379/13", WEB_CONCURRENCY="2")
     assert with_redis.CACHES["pages"]["BACKEND"] == "django_redis.cache.RedisCache"
     assert with_redis.PAGE_CACHE_SECONDS == 600
+    assert (with_redis.GENERATION_MEMO, with_redis.FRAGMENT_CACHE_SECONDS) == (True, 86400)
     one_process = production_settings(monkeypatch, WEB_CONCURRENCY="1")
     assert one_process.CACHES["pages"]["BACKEND"].endswith("LocMemCache")
     assert one_process.PAGE_CACHE_SECONDS == 600
+    # A scheduled job's publish is not seen in one process's memory: no menu memo, no day-long cards.
+    assert (one_process.GENERATION_MEMO, one_process.FRAGMENT_CACHE_SECONDS) == (False, 0)
     with pytest.warns(UserWarning, match="Set REDIS_URL to cache pages"):
         several = production_settings(monkeypatch, WEB_CONCURRENCY="2")
     assert several.PAGE_CACHE_SECONDS == 0

@@ -10,9 +10,11 @@ PORT ?= 8000
 COVERAGE_MIN ?= 90
 PYTEST_ARGS ?=
 POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/oc_lettings
+# The system tests' own database name (their test database must not be the PostgreSQL run's: they run beside it).
+POSTGRES_SYSTEM_URL ?= $(POSTGRES_TEST_URL)_system
 PYTEST := $(BIN)/python -m pytest --cov --cov-report= $(PYTEST_ARGS)
 
-.PHONY: bench bench-scale help run install install-dev prerequisites migrate demo lint format migrations-check check-config docs test test-suite test-sqlite test-postgres test-system coverage lock clean
+.PHONY: bench bench-scale help run install install-dev prerequisites migrate demo lint format migrations-check check-config docs test test-suite test-sqlite test-postgres test-system test-sqlite-then-system coverage lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -92,7 +94,7 @@ test-postgres: install-dev  ## The suite without the system tests, on PostgreSQL
 
 test-system: install-dev  ## The system tests: production start script, browser, two dynos (PostgreSQL)
 	@rm -f .coverage.system
-	DATABASE_URL=$(POSTGRES_TEST_URL) COVERAGE_FILE=.coverage.system $(PYTEST) -m system \
+	DATABASE_URL=$(POSTGRES_SYSTEM_URL) COVERAGE_FILE=.coverage.system $(PYTEST) -m system \
 		--junitxml=test-results/pytest/system.xml
 
 coverage: install-dev  ## Combine the runs' coverage; fail under COVERAGE_MIN % (branch coverage)
@@ -101,12 +103,15 @@ coverage: install-dev  ## Combine the runs' coverage; fail under COVERAGE_MIN % 
 	$(BIN)/coverage xml --quiet
 	$(BIN)/coverage html --quiet
 
-# The two database runs side by side (one core each; each run's output is printed when it ends),
-# then the system tests, which start several processes of their own.
+# Two lines side by side (one core each; each line's output is printed when it ends): the PostgreSQL
+# run, the longest, and the SQLite run followed by the system tests (which start processes of their own).
 test-suite: install-dev  ## The suite on SQLite and PostgreSQL, the system tests, then the combined coverage
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
-	@$(MAKE) --no-print-directory test-system
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-postgres test-sqlite-then-system
 	@$(MAKE) --no-print-directory coverage
+
+test-sqlite-then-system: install-dev
+	@$(MAKE) --no-print-directory test-sqlite
+	@$(MAKE) --no-print-directory test-system
 
 test: prerequisites lint migrations-check check-config test-suite docs  ## Everything CI checks
 

@@ -20,7 +20,7 @@ PAGES_QUERIES = 8
 IMAGES_QUERIES = 5
 
 
-@pytest.fixture(params=[3, 30])
+@pytest.fixture(params=[3, 25])
 def lettings(request, lettings_index):
     """Add 3 or 30 lettings, each with two photos, two amenities and two booked periods to come."""
     photo = make_image()

@@ -42,7 +42,7 @@ EXPECTED_QUERIES = {
 }
 
 
-@pytest.fixture(params=[3, 40], ids=lambda size: f"{size}-lettings")
+@pytest.fixture(params=[3, 25], ids=lambda size: f"{size}-lettings")
 def site(request, home_page, lettings_index, profiles_index):
     """Build ``size`` lettings with two photos each and as many profiles; return the first letting.
 

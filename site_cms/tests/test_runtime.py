@@ -108,9 +108,10 @@ def test_documents_go_to_s3(s3_media):
 
 
 def test_redis_cache_is_used_when_configured(monkeypatch):
-    production = production_settings(monkeypatch, REDIS_URL="redis://127.0.0.1:6379/13")
+    # Database 9: no system test flushes it (they may run beside this suite).
+    production = production_settings(monkeypatch, REDIS_URL="redis://127.0.0.1:6379/9")
     assert production.CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache"
-    assert production.CACHES["renditions"]["LOCATION"] == "redis://127.0.0.1:6379/13"
+    assert production.CACHES["renditions"]["LOCATION"] == "redis://127.0.0.1:6379/9"
     with override_settings(CACHES=production.CACHES):
         cache = caches["default"]
         cache.set("probe", "value", 30)

@@ -32,11 +32,22 @@ _page_only_models: set[type] = set()
 MAX_PATHS = 500  # a record shown on more pages than this clears everything (one write instead of hundreds)
 
 
-def clear_on_commit(reason: str) -> None:
-    """Clear the page cache once the current transaction (if any) commits; inside :func:`one_clear`, once at its end."""
+def _clear_on_commit(paths: list[str] | None, reason: str) -> None:
+    """Once the transaction (if any) commits, clear the pages at ``paths`` and the lists, or everything for None.
+
+    Inside :func:`one_clear` nothing is asked for: the batch asks once at its end.
+    """
     if getattr(_batch, "depth", 0):
         return
-    transaction.on_commit(partial(cache.invalidate_all, reason))
+    if paths is None:
+        transaction.on_commit(partial(cache.invalidate_all, reason))
+    else:
+        transaction.on_commit(partial(cache.invalidate_pages, paths, reason))
+
+
+def clear_on_commit(reason: str) -> None:
+    """Clear the page cache once the current transaction (if any) commits; inside :func:`one_clear`, once at its end."""
+    _clear_on_commit(None, reason)
 
 
 def page_paths(pages) -> list[str] | None:
@@ -59,13 +70,9 @@ def page_paths(pages) -> list[str] | None:
 
 def clear_pages_on_commit(pages, reason: str) -> None:
     """Clear the pages ``pages`` and the lists once the transaction commits (paths read now, before the change)."""
-    if getattr(_batch, "depth", 0):
+    if getattr(_batch, "depth", 0):  # before reading the paths: the batch clears at its end
         return
-    paths = page_paths(pages)
-    if paths is None:
-        clear_on_commit(reason)
-    else:
-        transaction.on_commit(partial(cache.invalidate_pages, paths, reason))
+    _clear_on_commit(page_paths(pages), reason)
 
 
 @contextmanager
@@ -83,10 +90,7 @@ def one_clear(reason: str, *, pages=None):
         yield
     finally:
         _batch.depth -= 1
-        if paths is None:
-            clear_on_commit(reason)
-        elif not getattr(_batch, "depth", 0):
-            transaction.on_commit(partial(cache.invalidate_pages, paths, reason))
+        _clear_on_commit(paths, reason)
 
 
 def _shows_only_itself(page) -> bool:

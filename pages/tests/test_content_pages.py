@@ -92,3 +92,17 @@ def test_a_listing_cannot_take_an_address_the_sites_views_answer(client, superus
     assert "for something else: choose another slug" in response.text
     lettings_index.refresh_from_db()
     assert lettings_index.slug == "lettings"
+
+
+def test_only_a_public_live_content_page_is_in_the_sitemap_and_served(client, home_page):
+    """A draft answers 404 and is in no list; a private page asks for a login and is in no list either."""
+    make_content_page("Terms")
+    make_content_page("Draft terms", publish=False)
+    private = make_content_page("Staff handbook")
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+    sitemap = client.get("/sitemap-pages.xml").text
+    assert "/terms/" in sitemap
+    assert "/draft-terms/" not in sitemap
+    assert "/staff-handbook/" not in sitemap
+    assert client.get("/draft-terms/").status_code == 404
+    assert client.get(private.url).status_code == 302  # to the login page, never the text

@@ -23,7 +23,7 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from wagtail.views import serve as wagtail_serve
 
-from . import cache
+from . import cache, userbar
 
 HEADER = "X-Page-Cache"
 VIEW_ATTRIBUTE = "_page_cache_view"
@@ -40,14 +40,23 @@ def view_is_cacheable(view_func) -> bool:
     return view_func is wagtail_serve or getattr(view_func, "page_cache", False)
 
 
-def request_may_use_cache(request) -> bool:
-    """Tell whether ``request`` may be answered from, and its answer stored in, the shared cache."""
+def _may_read(request) -> bool:
+    """Tell whether ``request`` asks for a page that may come from the cache: a GET or HEAD of a public path, no messages."""
     return (
         request.method in ("GET", "HEAD")
         and not request.path.startswith(settings.PAGE_CACHE_SKIP_PREFIXES)
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
     )
+
+
+def request_may_use_cache(request) -> bool:
+    """Tell whether ``request`` may be answered from, and its answer stored in, the shared cache."""
+    return _may_read(request) and settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def request_has_session(request) -> bool:
+    """Tell whether ``request`` is one with a session (an editor) that may get a stored page with its user bar."""
+    return _may_read(request) and settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
 def response_may_be_stored(request, response) -> bool:
@@ -74,6 +83,8 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         """Serve a stored page when allowed and valid; otherwise render, and store the page when shareable."""
+        if cache.enabled() and request_has_session(request):
+            return self._with_userbar(request)
         if not (cache.enabled() and request_may_use_cache(request)):
             return self.get_response(request)
         found = cache.lookup(request)
@@ -94,6 +105,27 @@ class PageCacheMiddleware:
             headers = [(name, value) for name, value in response.items() if name.lower() != "vary"]
             if cache.store(found, response.content, headers, page_only=cache.page_only(request)):
                 response[HEADER] = "miss"
+        return response
+
+    def _with_userbar(self, request):
+        """Answer a request with a session: the stored page with the user's remembered user bar, or a full render.
+
+        The full render (nothing stored, or no user bar remembered for this user, page and
+        generation) is never stored; its user bar is remembered (:mod:`pagecache.userbar`).
+        """
+        found = cache.lookup(request)
+        if found.stored is not None:
+            user = userbar.session_user(request)
+            html = userbar.remembered(user, found) if user is not None else None
+            content = userbar.with_userbar(found.stored[0], html) if html is not None else None
+            if content is not None:
+                headers = [(name, value) for name, value in found.stored[1] if name.lower() != "content-length"]
+                response = self._rebuild((content, [*headers, ("Content-Length", str(len(content)))]))
+                response[HEADER] = "hit, user bar"
+                return response
+        response = self.get_response(request)
+        if getattr(request, VIEW_ATTRIBUTE, False) and cache.declared_query(request) == found.query:
+            userbar.remember(request, found, response)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):

@@ -41,7 +41,7 @@ def view_is_cacheable(view_func) -> bool:
 
 
 def _may_read(request) -> bool:
-    """Tell whether ``request`` asks for a page that may come from the cache: a GET or HEAD of a public path, no messages."""
+    """Tell whether ``request`` asks for a page the cache may hold: a GET or HEAD of a public path, no messages."""
     return (
         request.method in ("GET", "HEAD")
         and not request.path.startswith(settings.PAGE_CACHE_SKIP_PREFIXES)

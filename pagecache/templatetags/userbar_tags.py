@@ -1,4 +1,4 @@
-"""``{% page_userbar %}``: Wagtail's user bar, noted so an editor's next visit can reuse it (:mod:`pagecache.userbar`)."""
+"""``{% page_userbar %}``: Wagtail's user bar, noted for an editor's next visit (:mod:`pagecache.userbar`)."""
 
 from django import template
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar

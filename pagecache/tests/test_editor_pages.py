@@ -1,4 +1,4 @@
-"""A logged-in editor gets the visitors' cached page with their own Wagtail user bar: the same bytes as a full render."""
+"""A logged-in editor gets the visitors' cached page with their own user bar: the same bytes as a full render."""
 
 import pytest
 from django.test import Client

@@ -60,9 +60,18 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--profile", action="store_true", help="also print a cProfile summary")
     parser.add_argument("--lines", type=int, default=40, help="functions shown with --profile")
+    parser.add_argument("--editor", action="store_true", help="as a logged-in editor (bench/editor.py's session)")
     args = parser.parse_args()
     client = Client(HTTP_HOST="127.0.0.1")
+    if args.editor:
+        from django.conf import settings
+
+        from bench.editor import editor_session
+
+        client.cookies[settings.SESSION_COOKIE_NAME] = editor_session()  # may start a new generation
     for path in args.paths:
+        for _ in range(2):  # the page as visitors have it cached, when the cache is on
+            Client(HTTP_HOST="127.0.0.1").get(path)
         time_path(client, path, args.requests)
         if args.profile:
             profile_path(client, path, args.requests, args.lines)

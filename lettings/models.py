@@ -644,7 +644,6 @@ class LettingPage(KnownRestrictionsMixin, Page):
         first, after_last = calendar.window(today, CALENDAR_MONTHS)
         periods = self.booked_periods.filter(start__lt=after_last, end__gt=first).only("start", "end", "letting_id")
         context["calendar"] = calendar.months(periods, today, CALENDAR_MONTHS)
-        context["weekdays"] = calendar.WEEKDAYS
         return context
 
     @property

@@ -43,6 +43,7 @@ CACHED, UNCACHED, EDITOR = "cached", "uncached", "editor"
 # Pages with a goal of their own when nothing is cached for them: a first visit, or a logged-in editor.
 UNCACHED_GOAL_PAGES = ("home", "lettings, first page", "a letting", "profiles index", "search a city")
 BURST_SECONDS = 5
+WARM_UP_SECONDS = 3  # a mixed load over every page when a server has started, before the first measure
 MIX_LETTINGS = 200  # letting pages in the mixed load of the burst check, spread over the seeded ones
 REDIS_URL = "redis://127.0.0.1:6379/15"  # the benchmark's own Redis database, flushed for every run
 GOALS = {
@@ -262,6 +263,10 @@ def measure(size: int, args) -> tuple[list[dict], dict]:
             with running_server(["web"], mode_env, work / f"server-{mode}.log") as server:
                 print(f"N={size} {mode}: first 200 after {server.started_in:.2f} s", flush=True)
                 extra.setdefault("first_200_seconds", []).append(server.started_in)
+                # Both workers warm on every page (connections, templates, renditions) before any is measured.
+                every_page = work / "every-page.txt"
+                every_page.write_text("\n".join(targets.values()) + "\n")
+                run_wrk(server.base_url + "/", WARM_UP_SECONDS, args.connections, paths_file=every_page)
                 mode_rows = []
                 for name, path in targets.items():
                     run_wrk(server.base_url + path, 1, args.connections)  # warm-up: renditions, caches, connections

@@ -116,7 +116,7 @@ class PageCacheMiddleware:
         found = cache.lookup(request)
         if found.stored is not None:
             user = userbar.session_user(request)
-            html = userbar.remembered(user, found) if user is not None else None
+            html = userbar.remembered(request, user, found) if user is not None else None
             content = userbar.with_userbar(found.stored[0], html) if html is not None else None
             if content is not None:
                 headers = [(name, value) for name, value in found.stored[1] if name.lower() != "content-length"]

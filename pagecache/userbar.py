@@ -5,7 +5,7 @@ is: the page needs the Wagtail user bar (the links to edit, explore and add page
 a public page depends on who reads it: the base template renders the user bar with
 ``{% page_userbar %}`` on the line before ``</body>``, and no other public template reads the user.
 So the first time an editor opens a page under a content generation, it is rendered in full and
-its user bar remembered, in this process, for that user, page address and generation (at most
+its user bar remembered, in this process, for that user, host, page address and generation (at most
 ``MAX_SECONDS``, so a change of the editor's own permissions or admin language shows within a
 minute). Later requests check the session and the user as Django's authentication does, then
 answer with the visitors' stored page and that user bar inserted before ``</body>``: the same bytes
@@ -23,7 +23,7 @@ from django.contrib import auth
 from . import cache
 
 MAX_SECONDS = 60
-MAX_ENTRIES = 5000
+MAX_ENTRIES = 1000  # a user bar is about 16 KB (its accessibility checker's settings): at most 16 MB a process
 NOTE_ATTRIBUTE = "_page_cache_userbar"
 
 
@@ -37,6 +37,13 @@ class _Userbars:
     def start(self, generation) -> None:
         """Forget every user bar: pages are rendered again under ``generation``."""
         self.generation, self.entries = generation, {}
+
+    def has_room(self) -> bool:
+        """Tell whether one more user bar may be kept, dropping the expired ones when the memo is full."""
+        if len(self.entries) >= MAX_ENTRIES:
+            now = time.monotonic()
+            self.entries = {key: entry for key, entry in self.entries.items() if entry[1] >= now}
+        return len(self.entries) < MAX_ENTRIES
 
 
 _userbars = _Userbars()
@@ -59,11 +66,14 @@ def session_user(request):
     return user if user.is_authenticated else None
 
 
-def remembered(user, found: cache.Lookup) -> str | None:
-    """Return the user bar ``user`` was shown on the page ``found`` describes, under its generation, or None."""
+def remembered(request, user, found: cache.Lookup) -> str | None:
+    """Return the user bar ``user`` was shown on the page ``found`` describes, under its generation, or None.
+
+    The host is part of the key: the user bar links the admin on the host the page was asked from.
+    """
     if found.generation != _userbars.generation:
         return None
-    entry = _userbars.entries.get((user.pk, found.key))
+    entry = _userbars.entries.get((user.pk, request.get_host(), found.key))
     if entry is None or entry[1] < time.monotonic():
         return None
     return entry[0]
@@ -79,8 +89,8 @@ def remember(request, found: cache.Lookup, response) -> None:
         return
     if found.generation != _userbars.generation:
         _userbars.start(found.generation)
-    if len(_userbars.entries) < MAX_ENTRIES:
-        _userbars.entries[(user.pk, found.key)] = (html, time.monotonic() + MAX_SECONDS)
+    if _userbars.has_room():
+        _userbars.entries[(user.pk, request.get_host(), found.key)] = (html, time.monotonic() + MAX_SECONDS)
 
 
 def with_userbar(content: bytes, html: str) -> bytes | None:

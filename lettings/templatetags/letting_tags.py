@@ -75,4 +75,4 @@ def availability_tables(months) -> str:
             f'<table class="availability__month"><caption>{escape(month.label)}</caption>'
             f"<thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>"
         )
-    return mark_safe("".join(tables))  # noqa: S308 - numbers and escaped names only
+    return mark_safe("".join(tables))  # day numbers and escaped names only

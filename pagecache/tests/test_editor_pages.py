@@ -149,3 +149,28 @@ def test_a_page_served_with_messages_waiting_is_rendered_in_full(site, visitor, 
     client.get("/lettings/green-haus/")
     client.cookies["messages"] = "waiting"
     assert "X-Page-Cache" not in client.get("/lettings/green-haus/")
+
+
+def test_the_user_bar_names_the_host_the_page_was_asked_from(site, visitor, editor, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "alias.example"]
+    warm(visitor, "/lettings/green-haus/")
+    client = logged_in(editor)
+    client.get("/lettings/green-haus/")
+    assert client.get("/lettings/green-haus/")["X-Page-Cache"] == "hit, user bar"
+    for _ in range(2):
+        aliased = client.get("/lettings/green-haus/", HTTP_HOST="alias.example")
+        assert 'data-wagtail-userbar-origin="//alias.example"' in aliased.text
+        assert 'data-wagtail-userbar-origin="//testserver"' not in aliased.text
+
+
+def test_a_full_memo_keeps_no_more_user_bars(site, visitor, editor, monkeypatch):
+    monkeypatch.setattr(userbar, "MAX_ENTRIES", 1)
+    warm(visitor, "/lettings/green-haus/")
+    warm(visitor, "/lettings/")
+    client = logged_in(editor)
+    client.get("/lettings/green-haus/")
+    client.get("/lettings/")
+    assert client.get("/lettings/green-haus/")["X-Page-Cache"] == "hit, user bar"
+    second = client.get("/lettings/")
+    assert "X-Page-Cache" not in second
+    assert USER_BAR in second.content

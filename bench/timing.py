@@ -8,7 +8,9 @@ Run against a seeded benchmark database with the production settings, for exampl
         PAGE_CACHE_SECONDS=0 python bench/timing.py /healthz/live /lettings/ --requests 50 --profile
 
 It prints the mean time per request of each path after a warm-up, whether the page came from the
-page cache, and with ``--profile`` the functions that took the most time (cProfile, cumulative).
+page cache; with ``--split`` the time spent compiling queries, waiting for the database and
+rendering templates; with ``--profile`` the functions that took the most time (cProfile,
+cumulative); with ``--editor`` all of it for a logged-in editor instead of a visitor.
 This is how ``docs/performance.rst`` found where the time goes; wrk numbers come from ``run.py``.
 """
 
@@ -43,6 +45,60 @@ def time_path(client: Client, path: str, requests: int) -> None:
     print(f"{path}: {mean_ms:.2f} ms per request, HTTP {response.status_code}, {size} bytes, {cache_state}")
 
 
+def split_path(client: Client, path: str, requests: int) -> None:
+    """Print where the time of ``requests`` requests to ``path`` goes: the ORM (compiling, the database) and templates.
+
+    The template time includes the queries that templates run; the rest is routing, views and middleware.
+    """
+    from django.db import connection
+    from django.db.models.sql.compiler import SQLCompiler
+    from django.template.response import SimpleTemplateResponse
+
+    spent = dict.fromkeys(("orm", "compile", "database", "templates"), 0.0)
+
+    def timed(owner, name: str, part: str):
+        original = getattr(owner, name)
+
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent[part] += time.perf_counter() - started
+
+        return original, wrapper
+
+    patches = [
+        (SQLCompiler, "execute_sql", *timed(SQLCompiler, "execute_sql", "orm")),
+        (SQLCompiler, "as_sql", *timed(SQLCompiler, "as_sql", "compile")),
+        (SimpleTemplateResponse, "render", *timed(SimpleTemplateResponse, "render", "templates")),
+    ]
+
+    def database(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent["database"] += time.perf_counter() - started
+
+    for owner, name, _original, wrapper in patches:
+        setattr(owner, name, wrapper)
+    try:
+        with connection.execute_wrapper(database):
+            started = time.perf_counter()
+            for _ in range(requests):
+                client.get(path)
+            total = time.perf_counter() - started
+    finally:
+        for owner, name, original, _wrapper in patches:
+            setattr(owner, name, original)
+    per = {part: seconds / requests * 1000 for part, seconds in spent.items()}
+    print(
+        f"  {total / requests * 1000:.2f} ms: ORM {per['orm']:.2f} ms (compiling {per['compile']:.2f}, database "
+        f"{per['database']:.2f}), templates {per['templates']:.2f} ms (with the queries they run)"
+    )
+
+
 def profile_path(client: Client, path: str, requests: int, lines: int) -> None:
     """Print the ``lines`` functions with the most cumulative time over ``requests`` requests."""
     profiler = cProfile.Profile()
@@ -60,6 +116,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--profile", action="store_true", help="also print a cProfile summary")
     parser.add_argument("--lines", type=int, default=40, help="functions shown with --profile")
+    parser.add_argument("--split", action="store_true", help="also print the time in the ORM and in templates")
     parser.add_argument("--editor", action="store_true", help="as a logged-in editor (bench/editor.py's session)")
     args = parser.parse_args()
     client = Client(HTTP_HOST="127.0.0.1")
@@ -73,6 +130,8 @@ def main() -> None:
         for _ in range(2):  # the page as visitors have it cached, when the cache is on
             Client(HTTP_HOST="127.0.0.1").get(path)
         time_path(client, path, args.requests)
+        if args.split:
+            split_path(client, path, args.requests)
         if args.profile:
             profile_path(client, path, args.requests, args.lines)
 

@@ -1,7 +1,8 @@
 """What clears the page cache: page events, view restriction changes, and edits of records that pages show.
 
 Publishing, unpublishing, moving or deleting a page; adding, changing or removing a view
-restriction (who may see a page); editing the site record (which gives pages their URLs). Records
+restriction (who may see a page); editing the site record (which gives pages their URLs); changing
+who may edit what (groups, their permissions, a user's groups: editors' user bars show it). Records
 that pages show (an address, a profile, an image) belong to the apps: each app names its own in its
 ``AppConfig.ready``, so a new content type never edits this module.
 
@@ -20,9 +21,11 @@ import threading
 from contextlib import contextmanager
 from functools import partial
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import GroupPagePermission, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from . import cache
@@ -128,6 +131,16 @@ def clear_for_view_restriction(sender, instance, **kwargs) -> None:
     clear_on_commit(f"view restriction of page {instance.page_id} changed")
 
 
+def clear_for_changed_permissions(sender, action: str, **kwargs) -> None:
+    """Clear the page cache when a group's permissions or a user's groups or permissions change.
+
+    An editor's page carries a user bar remembered for the generation (:mod:`pagecache.userbar`):
+    its links to edit, explore and add pages must follow the permissions at once.
+    """
+    if action.startswith("post_"):
+        clear_on_commit(f"{sender._meta.label} changed")
+
+
 def clear_for_changed_slug(sender, instance, instance_before, **kwargs) -> None:
     """Clear a page's old path too when its slug changed (Wagtail sends this after the commit)."""
     if _shows_only_itself(instance):
@@ -151,6 +164,14 @@ def connect() -> None:
         dispatch_uid="pagecache-restriction-groups",
     )
     clear_when_changed(Site)  # the site record gives every page its URL
+    # Who may edit what: an editor's page shows it in the user bar remembered for the generation.
+    clear_when_changed(Group)
+    clear_when_changed(GroupPagePermission)
+    user_model = get_user_model()
+    for relation in (Group.permissions.through, user_model.groups.through, user_model.user_permissions.through):
+        m2m_changed.connect(
+            clear_for_changed_permissions, sender=relation, dispatch_uid=f"pagecache-{relation._meta.label_lower}"
+        )
 
 
 def clear_when_changed(model, *, ignored_fields: frozenset[str] = frozenset()) -> None:

@@ -6,8 +6,9 @@ a public page depends on who reads it: the base template renders the user bar wi
 ``{% page_userbar %}`` on the line before ``</body>``, and no other public template reads the user.
 So the first time an editor opens a page under a content generation, it is rendered in full and
 its user bar remembered, in this process, for that user, host, page address and generation (at most
-``MAX_SECONDS``, so a change of the editor's own permissions or admin language shows within a
-minute). Later requests check the session and the user as Django's authentication does, then
+``MAX_SECONDS``, so a change of the editor's admin language shows within a minute; a change of
+groups, of their permissions or of a user's groups clears the page cache, and every user bar with it).
+Later requests check the session and the user as Django's authentication does, then
 answer with the visitors' stored page and that user bar inserted before ``</body>``: the same bytes
 as a full render (``pagecache/tests/test_editor_pages.py``).
 
@@ -18,7 +19,9 @@ import time
 from importlib import import_module
 
 from django.conf import settings
-from django.contrib import auth
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model, load_backend
+from django.core.exceptions import ValidationError
+from django.utils.crypto import constant_time_compare
 
 from . import cache
 
@@ -38,12 +41,16 @@ class _Userbars:
         """Forget every user bar: pages are rendered again under ``generation``."""
         self.generation, self.entries = generation, {}
 
-    def has_room(self) -> bool:
-        """Tell whether one more user bar may be kept, dropping the expired ones when the memo is full."""
-        if len(self.entries) >= MAX_ENTRIES:
-            now = time.monotonic()
-            self.entries = {key: entry for key, entry in self.entries.items() if entry[1] >= now}
-        return len(self.entries) < MAX_ENTRIES
+    def keep(self, key: tuple, html: str) -> None:
+        """Keep ``html`` under ``key`` for ``MAX_SECONDS``, dropping the oldest user bars when the memo is full.
+
+        Every entry lives as long, so the oldest kept is the first to expire: a flood of pages read by
+        one account pushes out old entries rather than keeping every editor out of the memo.
+        """
+        self.entries.pop(key, None)
+        while self.entries and len(self.entries) >= MAX_ENTRIES:
+            del self.entries[next(iter(self.entries))]
+        self.entries[key] = (html, time.monotonic() + MAX_SECONDS)
 
 
 _userbars = _Userbars()
@@ -55,15 +62,27 @@ def note(request, html: str) -> None:
 
 
 def session_user(request):
-    """Return the user ``request``'s session is logged in as (checked as Django's authentication checks it), or None.
+    """Return the user ``request``'s session is logged in as, checked as Django's authentication checks it, or None.
 
-    The session is loaded from its store: an expired, deleted or tampered session, a changed
-    password or an inactive user all give None.
+    It only reads: an expired, deleted or tampered session, a changed password or an inactive user
+    give None, and so does a session Django would change on this request (its password hash signed
+    with a previous ``SECRET_KEY``, which Django signs again and sends as a new cookie): the full
+    render then lets Django's own middleware do it.
     """
     engine = import_module(settings.SESSION_ENGINE)
-    request.session = engine.SessionStore(request.COOKIES[settings.SESSION_COOKIE_NAME])
-    user = auth.get_user(request)
-    return user if user.is_authenticated else None
+    session = engine.SessionStore(request.COOKIES[settings.SESSION_COOKIE_NAME])
+    try:
+        user_id = get_user_model()._meta.pk.to_python(session[SESSION_KEY])
+        backend_path = session[BACKEND_SESSION_KEY]
+    except (KeyError, ValidationError):
+        return None
+    if backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return None
+    user = load_backend(backend_path).get_user(user_id)  # None for an inactive user
+    session_hash = session.get(HASH_SESSION_KEY)
+    if user is None or not session_hash or not constant_time_compare(session_hash, user.get_session_auth_hash()):
+        return None
+    return user
 
 
 def remembered(request, user, found: cache.Lookup) -> str | None:
@@ -83,14 +102,14 @@ def remember(request, found: cache.Lookup, response) -> None:
     """Keep the user bar that the full render of ``request``'s page showed, when it may be reused."""
     html = getattr(request, NOTE_ATTRIBUTE, None)
     user = getattr(request, "user", None)
-    if html is None or found.key is None or found.generation is None or response.status_code != 200:
+    # No user bar (a logged-in user without access to the admin): nothing to remember, the page renders.
+    if not html or found.key is None or found.generation is None or response.status_code != 200:
         return
     if user is None or not user.is_authenticated:
         return
     if found.generation != _userbars.generation:
         _userbars.start(found.generation)
-    if _userbars.has_room():
-        _userbars.entries[(user.pk, request.get_host(), found.key)] = (html, time.monotonic() + MAX_SECONDS)
+    _userbars.keep((user.pk, request.get_host(), found.key), html)
 
 
 def with_userbar(content: bytes, html: str) -> bytes | None:

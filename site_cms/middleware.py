@@ -1,8 +1,32 @@
-"""Middleware of the project: the Content-Security-Policy, with the Wagtail admin's one exception."""
+"""Middleware of the project: a check of the session cookie, and the Content-Security-Policy."""
+
+import re
 
 from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
+
+# Django makes session keys of lower-case letters and digits (django.contrib.sessions.backends.base).
+SESSION_KEY_PATTERN = re.compile(r"[a-z0-9]{1,64}")
+
+
+class SessionCookieCheckMiddleware:
+    """Drop a session cookie that cannot be a session key, before anything reads the session.
+
+    Django looks any cookie value up in the session table: one with a NUL character (sent quoted,
+    as an octal escape) made PostgreSQL fail the request with a 500. Such a request is anonymous, so it may
+    also get the visitors' cached page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        """Forget the session cookie when it is not one Django could have made; then answer as usual."""
+        key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if key is not None and not SESSION_KEY_PATTERN.fullmatch(key):
+            del request.COOKIES[settings.SESSION_COOKIE_NAME]
+        return self.get_response(request)
 
 
 class SiteCSPMiddleware(CSPMiddleware):

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "site_cms.middleware.SessionCookieCheckMiddleware",
     # Early, so a cached page skips sessions, CSRF, auth and URL resolving (see pagecache.middleware).
     "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -136,3 +136,11 @@ def test_a_site_rooted_at_the_lettings_listing_lists_no_profile_links(client, co
     assert search.status_code == 200
     assert "/profiles/AirWow/" not in search.text
     assert client.get("/sitemap-profiles.xml").status_code == 404  # a section with no URL
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ['"a\\000bcdefghij"', "../../etc", "x" * 5000, "ABCDEFGHIJKLMNOP"])
+def test_a_session_cookie_no_session_key_could_be_is_anonymous(client, home_page, value):
+    response = client.get("/", HTTP_COOKIE=f"sessionid={value}")
+    assert response.status_code == 200
+    assert b"<wagtail-userbar" not in response.content

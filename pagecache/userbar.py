@@ -31,11 +31,11 @@ NOTE_ATTRIBUTE = "_page_cache_userbar"
 
 
 class _Userbars:
-    """User bars rendered under the current generation, by user and page key, with the time each expires."""
+    """User bars rendered under the current generation, by user, host and page key, with the time each expires."""
 
     def __init__(self):
         self.generation = None
-        self.entries: dict[tuple[int, str], tuple[str, float]] = {}
+        self.entries: dict[tuple[int, str, str], tuple[str, float]] = {}
 
     def start(self, generation) -> None:
         """Forget every user bar: pages are rendered again under ``generation``."""

@@ -11,9 +11,10 @@ Paths that never lead to such a view (``PAGE_CACHE_SKIP_PREFIXES``: health check
 files) are not even looked up. A request may use the cache only when it is a GET or HEAD without a
 messages cookie. One with a session cookie (an editor who is logged in, or a visitor who has entered
 a page's password, always has one) never stores a page, and gets a stored one only with its user's
-Wagtail user bar inserted, once the session is checked (:mod:`pagecache.userbar`). A response is stored only when it is a 200 without cookies (a
-page that used the CSRF token, such as Wagtail's password form, gets the CSRF cookie); previews are
-served by the admin's views and never take part. A page is stored only under its canonical key
+Wagtail user bar inserted, once the session is checked (:mod:`pagecache.userbar`). A response is
+stored only when it is a 200 without cookies (a page that used the CSRF token, such as Wagtail's
+password form, gets the CSRF cookie); previews are served by the admin's views and never take part.
+A page is stored only under its canonical key
 (:mod:`pagecache.cache`); ``X-Page-Cache: miss`` means it was stored, ``hit`` that it came from the
 cache. Every answer to a request that could use the cache says ``Vary: Cookie``, so a shared cache
 in front of the site (a CDN, a proxy) never gives a visitor's page to a logged-in editor.

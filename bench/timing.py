@@ -20,7 +20,9 @@ import os
 import pstats
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
+from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_cms.settings.production")
@@ -56,42 +58,34 @@ def split_path(client: Client, path: str, requests: int) -> None:
 
     spent = dict.fromkeys(("orm", "compile", "database", "templates"), 0.0)
 
-    def timed(owner, name: str, part: str):
-        original = getattr(owner, name)
+    def timed(part: str, function):
+        """Return ``function`` adding the time of each call to ``spent[part]``."""
 
         def wrapper(*args, **kwargs):
             started = time.perf_counter()
             try:
-                return original(*args, **kwargs)
+                return function(*args, **kwargs)
             finally:
                 spent[part] += time.perf_counter() - started
 
-        return original, wrapper
-
-    patches = [
-        (SQLCompiler, "execute_sql", *timed(SQLCompiler, "execute_sql", "orm")),
-        (SQLCompiler, "as_sql", *timed(SQLCompiler, "as_sql", "compile")),
-        (SimpleTemplateResponse, "render", *timed(SimpleTemplateResponse, "render", "templates")),
-    ]
+        return wrapper
 
     def database(execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            spent["database"] += time.perf_counter() - started
+        """Time each query's round trip to the database (Django's ``execute_wrapper``)."""
+        return timed("database", execute)(sql, params, many, context)
 
-    for owner, name, _original, wrapper in patches:
-        setattr(owner, name, wrapper)
-    try:
-        with connection.execute_wrapper(database):
-            started = time.perf_counter()
-            for _ in range(requests):
-                client.get(path)
-            total = time.perf_counter() - started
-    finally:
-        for owner, name, original, _wrapper in patches:
-            setattr(owner, name, original)
+    with ExitStack() as patched:
+        for owner, name, part in (
+            (SQLCompiler, "execute_sql", "orm"),
+            (SQLCompiler, "as_sql", "compile"),
+            (SimpleTemplateResponse, "render", "templates"),
+        ):
+            patched.enter_context(mock.patch.object(owner, name, timed(part, getattr(owner, name))))
+        patched.enter_context(connection.execute_wrapper(database))
+        started = time.perf_counter()
+        for _ in range(requests):
+            client.get(path)
+        total = time.perf_counter() - started
     per = {part: seconds / requests * 1000 for part, seconds in spent.items()}
     print(
         f"  {total / requests * 1000:.2f} ms: ORM {per['orm']:.2f} ms (compiling {per['compile']:.2f}, database "

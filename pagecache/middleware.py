@@ -77,6 +77,20 @@ def response_may_be_stored(request, response) -> bool:
     )
 
 
+def rendered_the_page_of(request, found: cache.Lookup) -> bool:
+    """Tell whether the view that answered rendered the page ``found``'s key names.
+
+    A cacheable view answered, under a known generation, and the query it declared is the
+    request's canonical one (a non-canonical spelling is served, never kept).
+    """
+    return (
+        getattr(request, VIEW_ATTRIBUTE, False)
+        and found.key is not None
+        and found.generation is not None
+        and cache.declared_query(request) == found.query
+    )
+
+
 class PageCacheMiddleware:
     """Answer anonymous visitors from the page cache; fill it with the pages they are shown."""
 
@@ -96,12 +110,7 @@ class PageCacheMiddleware:
         if not getattr(request, VIEW_ATTRIBUTE, False):
             return response
         patch_vary_headers(response, ("Cookie",))
-        if (
-            found.key is not None
-            and found.generation is not None
-            and cache.declared_query(request) == found.query
-            and response_may_be_stored(request, response)
-        ):
+        if rendered_the_page_of(request, found) and response_may_be_stored(request, response):
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
             headers = [(name, value) for name, value in response.items() if name.lower() != "vary"]
@@ -126,7 +135,7 @@ class PageCacheMiddleware:
                 response[HEADER] = "hit, user bar"
                 return response
         response = self.get_response(request)
-        if getattr(request, VIEW_ATTRIBUTE, False) and cache.declared_query(request) == found.query:
+        if rendered_the_page_of(request, found):
             userbar.remember(request, found, response)
         return response
 

@@ -99,13 +99,11 @@ def remembered(request, user, found: cache.Lookup) -> str | None:
 
 
 def remember(request, found: cache.Lookup, response) -> None:
-    """Keep the user bar that the full render of ``request``'s page showed, when it may be reused."""
+    """Keep the user bar that the full render of the page ``found`` names showed, when it may be reused."""
     html = getattr(request, NOTE_ATTRIBUTE, None)
     user = getattr(request, "user", None)
     # No user bar (a logged-in user without access to the admin): nothing to remember, the page renders.
-    if not html or found.key is None or found.generation is None or response.status_code != 200:
-        return
-    if user is None or not user.is_authenticated:
+    if not html or response.status_code != 200 or user is None or not user.is_authenticated:
         return
     if found.generation != _userbars.generation:
         _userbars.start(found.generation)
@@ -118,7 +116,9 @@ def with_userbar(content: bytes, html: str) -> bytes | None:
     The tag is on the line before ``</body>``: the user bar goes before that line's end.
     """
     end = content.rfind(b"</body>")
+    if end < 0:
+        return None
     line_end = content.rfind(b"\n", 0, end)
-    if end < 0 or line_end < 0:
+    if line_end < 0:
         return None
     return content[:line_end] + html.encode() + content[line_end:]

@@ -230,3 +230,19 @@ def test_a_session_signed_with_the_previous_secret_key_stays_logged_in(site, vis
     assert USER_BAR in rotated.content
     assert settings.SESSION_COOKIE_NAME in rotated.cookies
     assert USER_BAR in client.get("/lettings/green-haus/").content
+
+
+@pytest.mark.parametrize("change", ["unpublish", "delete"])
+def test_an_unpublished_or_deleted_page_is_never_served_from_the_cache_to_the_editor(
+    site, visitor, editor, commit, change
+):
+    client = primed(visitor, editor)
+    with commit():
+        if change == "unpublish":
+            site.unpublish()
+        else:
+            site.delete()
+    response = client.get("/lettings/green-haus/")
+    assert response.status_code == 404
+    assert "hit" not in response.get("X-Page-Cache", "")
+    assert b"Green Haus" not in response.content

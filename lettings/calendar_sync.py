@@ -1,28 +1,25 @@
 """Importing other channels' calendars: each feed's events become the letting's booked periods from that feed.
 
-A run fetches the feed (with timeouts and a size limit), reads every event, and only then replaces
+A run fetches the feed (its address checked and resolved once by :mod:`core.outbound`, with timeouts
+and a size limit), reads every event, and only then replaces
 the periods this feed brought last time, in one transaction. A feed that cannot be fetched, is not
 iCalendar, or holds an event that cannot be a period changes nothing: the error is kept on the feed
 (the admin shows it) and reported. An event that shares a night with a period from elsewhere (entered
 here, or from another feed) is left out and named, since a night cannot be booked twice.
 """
 
-import ipaddress
 import logging
-import socket
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from urllib.parse import urlparse
 
-import requests
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from icalendar import Calendar
-from urllib3.exceptions import HTTPError, ReadTimeoutError
+from urllib3.exceptions import ConnectTimeoutError, HTTPError, NewConnectionError, ReadTimeoutError, SSLError
 
+from core import outbound
 from pagecache.signals import one_clear
 
 from .forms import BOOKING_HORIZON_DAYS
@@ -51,51 +48,56 @@ class SyncResult:
     error: str = ""
 
 
-def _refuse_private_host(url: str) -> None:
-    """Refuse a feed on this machine or a private network (unless ``CALENDAR_FEEDS_ALLOW_PRIVATE_HOSTS``)."""
-    if settings.CALENDAR_FEEDS_ALLOW_PRIVATE_HOSTS:
-        return
-    host = urlparse(url).hostname or ""
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
-    except OSError as error:
-        raise FeedError(f"the feed's host {host!r} cannot be found") from error
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        # Only addresses the whole internet reaches: not loopback, private, shared (carrier-grade NAT,
-        # where some clouds keep their metadata service), link-local, reserved, or 6to4 forms of those.
-        if not ip.is_global or (ip.version == 6 and ip.sixtofour is not None and not ip.sixtofour.is_global):
-            raise FeedError(f"the feed's host {host!r} is on a private network")
-
-
 def fetch(url: str) -> bytes:
-    """Return the feed's bytes, or raise ``FeedError`` (unreachable, slow, not 200, too large)."""
-    _refuse_private_host(url)
+    """Return the feed's bytes, or raise ``FeedError`` (refused, unreachable, slow, not 200, too large).
+
+    The address is parsed, resolved and checked once, and the connection goes to the address that
+    was checked (:mod:`core.outbound`); a redirect is reported, never followed.
+    """
     try:
-        with requests.get(url, timeout=(CONNECT_SECONDS, READ_SECONDS), stream=True, allow_redirects=False) as response:
-            if response.status_code != 200:
-                raise FeedError(f"the feed answered HTTP {response.status_code}")
-            body, deadline = b"", time.monotonic() + READ_SECONDS
-            # read1 returns what has arrived (iter_content would wait for a whole chunk), so the
-            # deadline is checked after every few bytes of a server that trickles them.
-            while chunk := response.raw.read1(CHUNK_BYTES, decode_content=True):
-                body += chunk
-                if len(body) > MAX_FEED_BYTES:
-                    raise FeedError(f"the feed is larger than {MAX_FEED_BYTES // (1024 * 1024)} MB")
-                if time.monotonic() > deadline:  # a server that trickles bytes never times out a single read
-                    raise requests.Timeout("the whole feed took too long")
-            return body
-    except (requests.Timeout, ReadTimeoutError) as error:
+        destination = outbound.check(url)
+    except outbound.AddressRefusedError as error:
+        raise FeedError(f"the feed's address is refused: {error}") from error
+    try:
+        response = outbound.open_get(destination, connect_seconds=CONNECT_SECONDS, read_seconds=READ_SECONDS)
+    except NewConnectionError as error:  # a subclass of ConnectTimeoutError, for a refused connection too
+        raise FeedError(f"the feed could not be reached ({_cause_name(error)})") from error
+    except ConnectTimeoutError as error:
+        raise FeedError(f"the feed did not answer within {CONNECT_SECONDS} seconds") from error
+    except ReadTimeoutError as error:
         raise FeedError(f"the feed did not answer within {READ_SECONDS} seconds") from error
-    except HTTPError as error:  # urllib3's own, from reading the body: a cut connection, a bad encoding
-        raise FeedError(f"the feed could not be read ({error.__class__.__name__})") from error
-    except requests.ConnectionError as error:
-        # A read that times out while the body streams in surfaces as a ConnectionError around urllib3's timeout.
-        if any(isinstance(cause, ReadTimeoutError) for cause in error.args):
-            raise FeedError(f"the feed did not answer within {READ_SECONDS} seconds") from error
-        raise FeedError(f"the feed could not be reached ({error.__class__.__name__})") from error
-    except requests.RequestException as error:
-        raise FeedError(f"the feed could not be reached ({error.__class__.__name__})") from error
+    except SSLError as error:
+        raise FeedError(f"the feed's HTTPS certificate could not be verified ({_cause_name(error)})") from error
+    except HTTPError as error:
+        raise FeedError(f"the feed could not be reached ({_cause_name(error)})") from error
+    try:
+        if response.status in (301, 302, 303, 307, 308):
+            location = response.headers.get("Location", "")[:200]
+            raise FeedError(f"the feed answered HTTP {response.status}, moved to {location!r}: save that address")
+        if response.status != 200:
+            raise FeedError(f"the feed answered HTTP {response.status}")
+        body, deadline = b"", time.monotonic() + READ_SECONDS
+        # read1 returns what has arrived (read would wait for a whole chunk), so the deadline is
+        # checked after every few bytes of a server that trickles them.
+        while chunk := response.read1(CHUNK_BYTES):
+            body += chunk
+            if len(body) > MAX_FEED_BYTES:
+                raise FeedError(f"the feed is larger than {MAX_FEED_BYTES // (1024 * 1024)} MB")
+            if time.monotonic() > deadline:  # a server that trickles bytes never times out a single read
+                raise FeedError(f"the feed did not answer within {READ_SECONDS} seconds")
+        return body
+    except ReadTimeoutError as error:
+        raise FeedError(f"the feed did not answer within {READ_SECONDS} seconds") from error
+    except HTTPError as error:  # from reading the body: a cut connection, a bad encoding
+        raise FeedError(f"the feed could not be read ({_cause_name(error)})") from error
+    finally:
+        response.release_conn()
+
+
+def _cause_name(error: Exception) -> str:
+    """Return the name of the error underneath urllib3's (a refused connection, a bad certificate)."""
+    cause = error.__context__ or error.__cause__
+    return (cause or error).__class__.__name__
 
 
 def _day(event, name: str) -> date | datetime:

@@ -12,7 +12,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, URLValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
@@ -37,6 +37,7 @@ from wagtail.models import Orderable, Page, Revision
 from wagtail.search import index
 
 import core.converters  # noqa: F401  registers <dbid:...> for the old-site route below
+from core import outbound
 from core.main_pages import MainPageMixin
 from core.pagination import keyset_page
 from core.view_restrictions import KnownRestrictionsMixin
@@ -711,6 +712,14 @@ class LettingPageGalleryImage(Orderable):
         verbose_name_plural = "photos"
 
 
+def validate_feed_address(value: str) -> None:
+    """Refuse a feed address that may not be fetched as written (:func:`core.outbound.parse`)."""
+    try:
+        outbound.parse(value)
+    except outbound.AddressRefusedError as error:
+        raise ValidationError(str(error), code="invalid") from error
+
+
 class CalendarFeed(models.Model):
     """Another channel's iCalendar feed of one letting (Airbnb, Vrbo, ...): ``sync_calendars`` imports its periods.
 
@@ -720,11 +729,11 @@ class CalendarFeed(models.Model):
 
     letting = models.ForeignKey(LettingPage, on_delete=models.CASCADE, related_name="calendar_feeds")
     source = models.CharField(max_length=20, choices=[choice for choice in BOOKING_SOURCES if choice[0] != "manual"])
-    url = models.URLField(
+    url = models.CharField(
         "feed address",
         max_length=500,
-        validators=[URLValidator(schemes=["https", "http"], message="Enter an address starting https:// or http://.")],
-        help_text="The channel's export link for this home's calendar (iCal, .ics).",
+        validators=[validate_feed_address],
+        help_text="The channel's export link for this home's calendar (iCal, .ics): https:// or webcal://.",
     )
     last_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_success_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -742,6 +751,23 @@ class CalendarFeed(models.Model):
     def __str__(self) -> str:
         """Return "<letting> from <source>"."""
         return f"{self.letting} from {self.get_source_display()}"
+
+    def clean(self) -> None:
+        """Store the address as it is fetched (``webcal://`` as ``https://``); refuse one whose host may not be reached.
+
+        The same check as every import (:mod:`core.outbound`): the host is looked up and each of its
+        addresses must be allowed, so an editor learns at once that an address points inside.
+        """
+        super().clean()
+        try:
+            address = outbound.parse(self.url or "")
+        except outbound.AddressRefusedError:
+            return  # the field's validator has said why
+        self.url = address.url
+        try:
+            outbound.resolve(address)
+        except outbound.AddressRefusedError as error:
+            raise ValidationError({"url": str(error)}) from error
 
     @property
     def status(self) -> str:

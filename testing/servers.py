@@ -417,22 +417,34 @@ class FeedServer:
     """An HTTP server on 127.0.0.1 serving calendar feeds that a test sets: ``serve(path, body)``.
 
     ``slow(path, seconds)`` makes a path answer its headers at once and then wait before the body,
-    as a stalled channel does; ``trickle(path, seconds)`` sends the body a byte at a time; a path
-    never set answers 404.
+    as a stalled channel does; ``trickle(path, seconds)`` sends the body a byte at a time;
+    ``redirect(path, location)`` answers 302; a path never set answers 404. ``requests`` lists every
+    request that reached the server as (path, Host header). Given an ``ssl_context`` (a test
+    certificate authority's), it serves HTTPS.
     """
 
-    def __init__(self):
-        """Start serving in a background thread."""
+    def __init__(self, ssl_context=None):
+        """Start serving in a background thread (HTTPS with ``ssl_context``)."""
         self.bodies: dict[str, bytes] = {}
         self.delays: dict[str, float] = {}
         self.trickles: dict[str, float] = {}
+        self.redirects: dict[str, str] = {}
+        self.requests: list[tuple[str, str]] = []
+        self.scheme = "https" if ssl_context is not None else "http"
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             """Answers GET with the body set for the path."""
 
             def do_GET(self):
-                """Send the path's body (after its delay), or 404."""
+                """Send the path's body (after its delay), a redirect, or 404."""
+                server.requests.append((self.path, self.headers.get("Host", "")))
+                if self.path in server.redirects:
+                    self.send_response(302)
+                    self.send_header("Location", server.redirects[self.path])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 body = server.bodies.get(self.path)
                 if body is None:
                     self.send_error(404)
@@ -456,12 +468,25 @@ class FeedServer:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        if ssl_context is not None:
+            self.server.socket = ssl_context.wrap_socket(self.server.socket, server_side=True)
+        # A short poll interval: close() waits for it, and a test starts and stops a server each time.
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
 
-    def url(self, path: str) -> str:
-        """Return the full URL of ``path`` on this server."""
-        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+    @property
+    def port(self) -> int:
+        """Return the port the server listens on (on 127.0.0.1)."""
+        return self.server.server_address[1]
+
+    def url(self, path: str, host: str = "127.0.0.1") -> str:
+        """Return the full URL of ``path`` on this server, naming it ``host``."""
+        return f"{self.scheme}://{host}:{self.port}{path}"
+
+    def redirect(self, path: str, location: str) -> str:
+        """Make ``path`` answer 302 to ``location``; return its URL."""
+        self.redirects[path] = location
+        return self.url(path)
 
     def serve(self, path: str, body: bytes) -> str:
         """Serve ``body`` at ``path``; return its URL."""

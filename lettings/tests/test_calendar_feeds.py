@@ -238,9 +238,9 @@ def test_an_unchanged_feed_writes_nothing_and_a_changed_one_clears_the_page_cach
 
 @pytest.mark.parametrize("address", ["127.0.0.1", "10.0.0.8", "100.64.0.1", "169.254.169.254", "::1", "2002:7f00:1::"])
 def test_feeds_on_addresses_the_internet_cannot_reach_are_refused(settings, address):
-    settings.CALENDAR_FEEDS_ALLOW_PRIVATE_HOSTS = False
+    settings.OUTBOUND_NETWORK = "internet"
     host = f"[{address}]" if ":" in address else address
-    with pytest.raises(calendar_sync.FeedError, match="is on a private network"):
+    with pytest.raises(calendar_sync.FeedError, match="is on this machine or a private network"):
         calendar_sync.fetch(f"http://{host}/calendar.ics")
 
 
@@ -255,10 +255,13 @@ def test_an_event_on_nights_booked_elsewhere_is_left_out_and_named(feeds, lettin
     assert periods(letting) == [("2026-12-12", "2026-12-15", "manual"), ("2026-12-20", "2026-12-22", "airbnb")]
 
 
-def test_a_feed_on_a_private_network_is_refused_in_production(feeds, letting, settings):
-    settings.CALENDAR_FEEDS_ALLOW_PRIVATE_HOSTS = False
-    feed = CalendarFeed.objects.create(letting=letting, source="other", url=feeds.serve("/x.ics", ics()))
-    assert calendar_sync.sync_feed(feed, today=TODAY).error == "the feed's host '127.0.0.1' is on a private network"
+def test_a_feed_on_a_private_network_is_refused_in_production(letting, settings):
+    settings.OUTBOUND_NETWORK = "internet"
+    feed = CalendarFeed.objects.create(letting=letting, source="other", url="http://localhost/x.ics")
+    assert calendar_sync.sync_feed(feed, today=TODAY).error == (
+        "the feed's address is refused: "
+        "The host 'localhost' is on this machine or a private network: it cannot be used."
+    )
 
 
 def test_an_editor_adds_a_feed_and_sees_how_the_import_went(client, editor, feeds, letting):

@@ -223,6 +223,7 @@ LOGGING = {
 
 SENTRY_OPTIONS = environment.sentry_options()
 
-# sync_calendars refuses feeds on this machine or a private network (an editor's URL must not reach
-# internal services); development and the tests serve their feeds locally.
-CALENDAR_FEEDS_ALLOW_PRIVATE_HOSTS = False
+# Where addresses typed into the site (calendar feeds) may be fetched from (core.outbound): "internet" allows
+# only public addresses on ports 80 and 443 (an editor's URL must not reach internal services), "loopback"
+# only this machine (development and the tests serve their feeds locally).
+OUTBOUND_NETWORK = "internet"

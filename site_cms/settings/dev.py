@@ -10,5 +10,6 @@ ALLOWED_HOSTS = environment.allowed_hosts(["localhost", "127.0.0.1", "[::1]"])
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # Serve static files from the apps and static/ without collectstatic (whitenoise looks them up per request).
 WHITENOISE_AUTOREFRESH = True
-# Feeds served by this machine (the demo feed, the tests' feed server) may be imported.
-CALENDAR_FEEDS_ALLOW_PRIVATE_HOSTS = True
+# Only feeds served by this machine (the demo feed, the tests' feed servers) may be imported: never an
+# address on the developer's network.
+OUTBOUND_NETWORK = "loopback"

@@ -31,7 +31,8 @@ PAGE_CACHE_SECONDS = 0
 FRAGMENT_CACHE_SECONDS = 0
 # One process, whose tests advance the generation themselves where content changes (as a commit would).
 GENERATION_MEMO = True
-# Feeds served by this machine (the demo feed, the tests' feed server) may be imported.
-CALENDAR_FEEDS_ALLOW_PRIVATE_HOSTS = True
+# Only feeds served by this machine (the demo feed, the tests' feed servers) may be imported: never an
+# address on the developer's network.
+OUTBOUND_NETWORK = "loopback"
 # Enquiry mails go when the test's commit callbacks run, not from a thread the test would have to wait for.
 ENQUIRY_MAIL_IN_BACKGROUND = False

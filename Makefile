@@ -14,7 +14,7 @@ POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/oc_lettings
 POSTGRES_SYSTEM_URL ?= $(POSTGRES_TEST_URL)_system
 PYTEST := $(BIN)/python -m pytest --cov --cov-report= $(PYTEST_ARGS)
 
-.PHONY: bench bench-scale help run install install-dev prerequisites migrate demo lint format migrations-check check-config docs test test-suite test-sqlite test-postgres test-system test-sqlite-then-system coverage lock clean
+.PHONY: image bench bench-scale help run install install-dev prerequisites migrate demo lint format migrations-check check-config docs test test-suite test-sqlite test-postgres test-system test-sqlite-then-system coverage lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -72,6 +72,9 @@ check-config: install-dev  ## Validate the CircleCI and Read the Docs files offl
 	$(BIN)/check-jsonschema --builtin-schema vendor.circle-ci .circleci/config.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.readthedocs .readthedocs.yaml
 	$(BIN)/hadolint Dockerfile
+
+image:  ## Build the production image (Docker, or podman on a debootstrapped stand-in base): localhost/oc-lettings
+	bin/build-image localhost/oc-lettings:latest
 
 prerequisites:  ## Install (as root) or name the system packages the tests need; check PostgreSQL and Redis
 	@bin/test-prerequisites

@@ -21,7 +21,7 @@ from home.demo import DEMO_PASSWORDS
 from testing.image import ImageRoot, build_image, image_history
 from testing.servers import PROJECT_DIR, free_port, fresh_postgres_database, wait_for_http
 
-pytestmark = pytest.mark.system
+pytestmark = [pytest.mark.system, pytest.mark.image]
 
 REDIS_URL = "redis://127.0.0.1:6379/12"  # this test's own Redis database, flushed before use
 HTTPS = {"X-Forwarded-Proto": "https"}

@@ -84,10 +84,48 @@ def test_logged_in_editors_are_never_served_or_stored(client, site, editor):
     assert "wagtail-userbar" not in response.text
 
 
-def test_a_visitor_with_a_session_is_never_served_from_the_cache(client, site, settings):
+@pytest.mark.parametrize("cookie", ["a" * 32, "0123456789abcdefghijklmnopqrstuv", "anything"])
+def test_a_made_up_session_cookie_gets_the_visitors_cached_page(
+    client, site, settings, cookie, django_assert_num_queries
+):
+    for path in ("/lettings/", "/search/?q=brunswick"):
+        anonymous = served(client, path)[0]
+        client.cookies[settings.SESSION_COOKIE_NAME] = cookie  # the right shape, naming no session
+        with django_assert_num_queries(1):  # the session, read once: it names no one
+            response, state = served(client, path)
+        assert state == "hit"
+        assert response.content == anonymous.content
+        assert not response.cookies  # nothing set, nothing deleted: the page a cookieless visitor gets
+        del client.cookies[settings.SESSION_COOKIE_NAME]
+
+
+def test_a_logged_out_session_gets_the_visitors_cached_page(client, site, editor):
     served(client, "/lettings/")
-    client.cookies[settings.SESSION_COOKIE_NAME] = "anything"
-    assert served(client, "/lettings/")[1] is None
+    client.force_login(editor)
+    cookie = client.cookies["sessionid"].value
+    client.logout()
+    client.cookies["sessionid"] = cookie  # a session that no longer exists
+    response, state = served(client, "/lettings/")
+    assert state == "hit"
+    assert "wagtail-userbar" not in response.text
+
+
+def test_a_visitor_who_entered_a_pages_password_still_gets_the_private_page(client, site):
+    served(client, "/lettings/green-haus/")  # stored for visitors before the page becomes private
+    served(client, "/lettings/")
+    restriction = PageViewRestriction.objects.create(
+        page=site["letting"], restriction_type="password", password="letmein"
+    )
+    answer = client.post(
+        f"/_util/authenticate_with_password/{restriction.pk}/{site['letting'].pk}/",
+        {"password": "letmein", "return_url": "/lettings/green-haus/"},
+    )
+    assert answer.status_code == 302
+    for _ in range(2):
+        response, state = served(client, "/lettings/green-haus/")
+        assert (response.status_code, state) == (200, None)  # rendered for the session that holds the password
+        assert "Bedford Street" in response.text
+        assert served(client, "/lettings/")[1] is None  # a session with something in it renders in full
 
 
 def test_a_preview_is_never_cached_or_shown_to_visitors(client, site, editor):

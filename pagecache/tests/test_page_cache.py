@@ -357,7 +357,6 @@ def test_a_change_of_a_restrictions_groups_clears_the_cache(client, site, commit
         "/lettings/?state=XX",  # a form error
         "/lettings/green-haus/?q=1",
         "/profiles/?after=1&page=2",
-        "/search/?q=+brunswick",
         "/search/?q=brunswick&lettings_after=x",
     ],
 )
@@ -374,6 +373,23 @@ def test_equivalent_urls_share_one_entry(client, site):
         assert served(client, path)[1] == "hit"
     assert served(client, "/lettings/?state=&city=Brunswick")[1] == "miss"  # an empty filter is no filter
     assert served(client, "/lettings/?city=Brunswick&state=")[1] == "hit"
+    served(client, "/search/?q=brunswick+street")
+    for spelling in ("+street+brunswick", "Brunswick,+STREET!", "street brunswick street"):  # one search
+        assert served(client, f"/search/?q={spelling}")[1] == "hit", spelling
+
+
+def test_pages_with_a_query_string_share_a_budget_that_starts_again_every_window(client, site, settings, monkeypatch):
+    monkeypatch.setattr(cache, "query_window", lambda: 1)
+    assert served(client, "/lettings/?state=GA")[1] == "miss"
+    spent = caches["pages"].get(f"{cache.QUERY_BUDGET_KEY_PREFIX}1")
+    assert spent > len(served(client, "/lettings/?state=GA")[0].content)  # its content, headers and key
+    settings.PAGE_CACHE_QUERY_BYTES = spent + 2000  # one page of this size a window, not two
+    assert served(client, "/lettings/?city=Brunswick")[1] is None  # served, not stored
+    assert served(client, "/lettings/?city=Brunswick")[1] is None
+    assert served(client, "/lettings/")[1] == "miss"  # a page without a query string costs nothing
+    assert served(client, "/lettings/?state=GA")[1] == "hit"  # what was stored is still served
+    monkeypatch.setattr(cache, "query_window", lambda: 2)
+    assert served(client, "/lettings/?city=Brunswick")[1] == "miss"  # a new window, a new budget
 
 
 def test_hosts_that_resolve_to_one_site_share_one_entry(client, site):

@@ -20,9 +20,17 @@ cached page cheap. "Generation" below means the pair (everything, lists).
 
 Keys are canonical, because a key is attacker input: the host is reduced to the Wagtail site it
 resolves to (``Host: localhost:1`` ... ``:65535`` are one site), the query string to its non-empty
-parameters in sorted order, and a page is stored only when the view that rendered it declared
-exactly those parameters with those values (:func:`declare_query`). Anything else is served but
-never stored, so the number of entries is bounded by the site's real URLs.
+parameters in sorted order (a parameter whose spellings a view treats as one, such as the search
+words, to its one spelling: :func:`canonical_parameter`), and a page is stored only when the view
+that rendered it declared exactly those parameters with those values (:func:`declare_query`).
+Anything else is served but never stored.
+
+Pages without a query string are bounded by the site's real URLs. Pages with one are not: every
+price, date range or cursor that finds something is a real page. So they share a budget of
+``PAGE_CACHE_QUERY_BYTES`` per ``PAGE_CACHE_SECONDS`` window, counted in Redis for every process
+(:func:`_within_query_budget`): past it, such pages are served but not stored until the next
+window. An entry lives one window, so at most twice the budget of them exists at any moment,
+whatever anyone sends (``docs/security.rst`` has the arithmetic).
 
 Invalidation fails closed. A selective clear that cannot be applied becomes a clear of everything.
 When the generation cannot be advanced (Redis down, hung, or refusing writes because its memory is
@@ -37,12 +45,14 @@ import hashlib
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http.request import split_domain_port
+from django.urls import NoReverseMatch, get_urlconf, reverse
 from wagtail.models import Site
 
 logger = logging.getLogger(__name__)
@@ -54,6 +64,10 @@ PATH_KEY_PREFIX = "pagecache:path:"
 # old and the new dynos share Redis without reading each other's entries.
 PAGE_KEY_PREFIX = "pagecache:page:v2:"
 PATH_VERSION_SECONDS = 7 * 24 * 3600  # a path's version outlives its pages; a lost one only costs a render
+# Bytes of pages with a query string stored in the current window (its number follows the prefix).
+QUERY_BUDGET_KEY_PREFIX = "pagecache:query-bytes:"
+# What an entry costs besides its content and headers: its key, the pickle around it, Redis's own record.
+ENTRY_OVERHEAD_BYTES = 1024
 REQUEST_ATTRIBUTE = "_page_cache_generation"
 QUERY_ATTRIBUTE = "_page_cache_declared_query"
 PAGE_ONLY_ATTRIBUTE = "_page_cache_page_only"
@@ -320,10 +334,50 @@ def canonical_query(pairs) -> str:
     return urlencode(sorted((str(name), str(value)) for name, value in pairs if value not in ("", None)))
 
 
+class _CanonicalParameters:
+    """The parameters apps key by one spelling, by URL name, and (once URLs can be reversed) by path."""
+
+    by_name: dict[str, dict[str, Callable[[str], str]]] = {}
+    by_path: dict[str, dict[str, dict[str, Callable[[str], str]]]] = {}  # per URL configuration
+
+
+def canonical_parameter(url_name: str, parameter: str, canonical: Callable[[str], str]) -> None:
+    """Key the pages of the URL named ``url_name`` by ``canonical(value)`` of ``parameter``, not the value as sent.
+
+    For a parameter whose spellings the view treats as one (the search words): every spelling then
+    has one key, and one stored page serves them all, so the view must render that page from
+    ``canonical(value)`` alone and declare that value (:func:`declare_query`). Called by an app's
+    ``ready()``; the path is looked up when the first request needs it.
+    """
+    _CanonicalParameters.by_name.setdefault(url_name, {})[parameter] = canonical
+    _CanonicalParameters.by_path.clear()
+
+
+def _canonical_forms(path: str) -> dict[str, Callable[[str], str]]:
+    """Return the canonical forms of the parameters of the pages at ``path`` (none for most paths)."""
+    if not _CanonicalParameters.by_name:
+        return {}
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    paths = _CanonicalParameters.by_path.get(urlconf)
+    if paths is None:
+        paths = {}
+        for url_name, forms in _CanonicalParameters.by_name.items():
+            try:
+                paths[reverse(url_name, urlconf=urlconf)] = forms
+            except NoReverseMatch:  # a URL configuration without that page (a test's own)
+                continue
+        _CanonicalParameters.by_path[urlconf] = paths
+    return paths.get(path, {})
+
+
 def request_query(request) -> str:
     """Return the canonical form of the query string ``request`` came with (analytics parameters left out)."""
+    forms = _canonical_forms(request.path)
     return canonical_query(
-        (name, value) for name, values in request.GET.lists() if name not in TRACKING_PARAMETERS for value in values
+        (name, forms[name](value) if name in forms else value)
+        for name, values in request.GET.lists()
+        if name not in TRACKING_PARAMETERS
+        for value in values
     )
 
 
@@ -523,14 +577,50 @@ def _still_valid(stored: tuple, generation: tuple[int, int], path_version: int |
     )
 
 
+def query_window() -> int:
+    """Return the number of the current window of the query budget (``PAGE_CACHE_SECONDS`` each, from the epoch)."""
+    return int(time.time()) // settings.PAGE_CACHE_SECONDS
+
+
+def _within_query_budget(size: int) -> bool:
+    """Charge ``size`` bytes to this window's budget of pages with a query string; tell whether they fit in it.
+
+    Windows are ``PAGE_CACHE_SECONDS`` long and numbered from the epoch, so every process counts
+    in the same key, which lasts one window. A page that does not fit is not stored, and its bytes
+    stay charged: the count only grows within a window. Raises ``CacheUnavailableError``.
+    """
+    seconds = settings.PAGE_CACHE_SECONDS
+    key = f"{QUERY_BUDGET_KEY_PREFIX}{query_window()}"
+    try:
+        spent = _call("incr", key, size)
+    except ValueError:  # the window's first page
+        if _call("add", key, size, timeout=seconds):
+            spent = size
+        else:
+            try:
+                spent = _call("incr", key, size)
+            except ValueError:  # added and gone at once (evicted): count nothing as free
+                return False
+    return spent <= settings.PAGE_CACHE_QUERY_BYTES
+
+
+def entry_size(content: bytes, headers: list[tuple[str, str]]) -> int:
+    """Return what a stored page costs the budget: its content, its headers and ``ENTRY_OVERHEAD_BYTES``."""
+    return len(content) + sum(len(name) + len(value) for name, value in headers) + ENTRY_OVERHEAD_BYTES
+
+
 def store(found: Lookup, content: bytes, headers: list[tuple[str, str]], *, page_only: bool = False) -> bool:
     """Keep a rendered page, marked with the versions its request began under; tell whether it was kept.
 
-    A path without a version gets one dated from the request's start; if a change gave it one
-    meanwhile, this page may be older than that change and is not kept.
+    A page with a query string is kept only while this window's budget allows it
+    (:func:`_within_query_budget`). A path without a version gets one dated from the request's
+    start; if a change gave it one meanwhile, this page may be older than that change and is not kept.
     """
     everything, lists = found.generation
     try:
+        if found.query and not _within_query_budget(entry_size(content, headers)):
+            logger.debug("Page not stored: this window's budget of pages with a query string is spent")
+            return False
         version = found.path_version
         if version is None:
             version = found.started_ns

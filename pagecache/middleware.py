@@ -10,8 +10,10 @@ marked :func:`cacheable` (search); :meth:`PageCacheMiddleware.process_view` note
 Paths that never lead to such a view (``PAGE_CACHE_SKIP_PREFIXES``: health checks, both admins,
 files) are not even looked up. A request may use the cache only when it is a GET or HEAD without a
 messages cookie. One with a session cookie (an editor who is logged in, or a visitor who has entered
-a page's password, always has one) never stores a page, and gets a stored one only with its user's
-Wagtail user bar inserted, once the session is checked (:mod:`pagecache.userbar`). A response is
+a page's password, always has one) never stores a page; once the session is read (one read), a
+cookie that names no session (made up, expired, logged out) gets the stored page as any visitor
+does, and a session of a user gets it only with that user's Wagtail user bar inserted
+(:mod:`pagecache.userbar`); any other session gets a full render. A response is
 stored only when it is a 200 without cookies (a page that used the CSRF token, such as Wagtail's
 password form, gets the CSRF cookie); previews are served by the admin's views and never take part.
 A page is stored only under its canonical key
@@ -119,14 +121,18 @@ class PageCacheMiddleware:
         return response
 
     def _with_userbar(self, request):
-        """Answer a request with a session: the stored page with the user's remembered user bar, or a full render.
+        """Answer a request with a session cookie: the stored page (with the user's user bar), or a full render.
 
-        The full render (nothing stored, or no user bar remembered for this user, page and
-        generation) is never stored; its user bar is remembered (:mod:`pagecache.userbar`).
+        A cookie that names no session gets the stored page as a visitor does. The full render
+        (nothing stored, a session holding something but no user bar remembered for its user, page
+        and generation) is never stored; its user bar is remembered (:mod:`pagecache.userbar`).
         """
         found = cache.lookup(request)
         if found.stored is not None:
-            user = userbar.session_user(request)
+            session = userbar.session_data(request)
+            if not session:  # a cookie naming no session (made up, expired, logged out): a visitor's
+                return self._rebuild(found.stored)
+            user = userbar.session_user(session)
             html = userbar.remembered(request, user, found) if user is not None else None
             content = userbar.with_userbar(found.stored[0], html) if html is not None else None
             if content is not None:

@@ -12,6 +12,11 @@ Later requests check the session and the user as Django's authentication does, t
 answer with the visitors' stored page and that user bar inserted before ``</body>``: the same bytes
 as a full render (``pagecache/tests/test_editor_pages.py``).
 
+A session cookie that names no session (made up, expired, logged out: the session holds nothing)
+is a visitor's: it gets the visitors' stored page as it is, after that one read of the session
+(:func:`session_data`), so a made-up cookie cannot be used to skip the cache. A session that holds
+anything (a user, a page's password entered, messages) is never taken for a visitor's.
+
 A page the visitors' cache does not hold (a private page, a first visit) is rendered in full.
 """
 
@@ -61,16 +66,24 @@ def note(request, html: str) -> None:
     setattr(request, NOTE_ATTRIBUTE, str(html))
 
 
-def session_user(request):
-    """Return the user ``request``'s session is logged in as, checked as Django's authentication checks it, or None.
+def session_data(request) -> dict:
+    """Return what ``request``'s session holds, read once and only read; ``{}`` when no session has its key.
 
-    It only reads: an expired, deleted or tampered session, a changed password or an inactive user
-    give None, and so does a session Django would change on this request (its password hash signed
-    with a previous ``SECRET_KEY``, which Django signs again and sends as a new cookie): the full
-    render then lets Django's own middleware do it.
+    The session engine's own ``load()``: a key no session has (made up, expired, deleted at logout)
+    and a tampered session both give ``{}``, and nothing is written or created.
     """
     engine = import_module(settings.SESSION_ENGINE)
-    session = engine.SessionStore(request.COOKIES[settings.SESSION_COOKIE_NAME])
+    return engine.SessionStore(request.COOKIES[settings.SESSION_COOKIE_NAME]).load()
+
+
+def session_user(session: dict):
+    """Return the user ``session`` (its data) is logged in as, checked as Django's authentication checks it, or None.
+
+    It only reads: a session without a user, a changed password or an inactive user give None, and
+    so does a session Django would change on this request (its password hash signed with a previous
+    ``SECRET_KEY``, which Django signs again and sends as a new cookie): the full render then lets
+    Django's own middleware do it.
+    """
     try:
         user_id = get_user_model()._meta.pk.to_python(session[SESSION_KEY])
         backend_path = session[BACKEND_SESSION_KEY]

@@ -6,6 +6,12 @@ a change to an address or a user shows in results at once (an index entry of a l
 refreshed when its address snippet changes), and the same query behaves the same on SQLite and
 PostgreSQL. The query is reduced to at most ``MAX_TERMS`` words of letters and digits, so quotes,
 operators and SQL-looking input are plain text and can never fail the page.
+
+Those words are the query, in one spelling (:func:`canonical_query`): ASCII capitals lowered (the
+match ignores their case on both databases), each word once, sorted (every word must match, in any
+order). The page shows and links that spelling, and the page cache keys the search by it
+(:func:`pagecache.cache.canonical_parameter`, from ``SearchConfig.ready``): ``?q=Haus Green!``,
+``?q=green haus`` and ``?q=haus,,green`` are one stored page, not three.
 """
 
 import logging
@@ -30,6 +36,8 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 RESULTS_PER_PAGE = 10
 WORD = re.compile(r"\w+", re.UNICODE)
+# Only ASCII capitals: SQLite's LIKE ignores the case of those alone, so lowering others could change results.
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 LETTING_FIELDS = (
     "title",
@@ -54,8 +62,29 @@ class SearchResult:
 
 
 def search_terms(query: str) -> list[str]:
-    """Return the words of ``query`` that the search matches, at most ``MAX_TERMS`` of them."""
-    return WORD.findall(query[:MAX_QUERY_LENGTH])[:MAX_TERMS]
+    """Return the words of ``query`` that the search matches, in one spelling, at most ``MAX_TERMS`` of them.
+
+    ASCII capitals lowered, each word once (the first ``MAX_TERMS`` different ones), sorted: the
+    same rows match as for the words as typed, in any order and any number of times.
+    """
+    words: list[str] = []
+    for word in WORD.findall(query.strip()[:MAX_QUERY_LENGTH]):
+        word = word.translate(ASCII_LOWER)
+        if word not in words:
+            words.append(word)
+            if len(words) == MAX_TERMS:
+                break
+    return sorted(words)
+
+
+def canonical_query(query: str) -> str:
+    """Return the one spelling of the search ``query``: its words joined by spaces.
+
+    A query without any word is returned stripped and cut to ``MAX_QUERY_LENGTH``: its page ("type
+    a word") is never stored, and an empty one is the search page without a query.
+    """
+    terms = search_terms(query)
+    return " ".join(terms) if terms else query.strip()[:MAX_QUERY_LENGTH]
 
 
 def matching(queryset, fields: tuple[str, ...], terms: list[str]):
@@ -82,9 +111,10 @@ def search(request):
     """Render the search page for ``?q=``: matching lettings, then matching profiles, each paged on its own.
 
     Each kind has its own cursor (``lettings_after``, ``profiles_after``, ...), and no total is
-    counted: a page of results costs the same with ten lettings or a hundred thousand.
+    counted: a page of results costs the same with ten lettings or a hundred thousand. The page
+    shows, links and declares the query's one spelling only, so every spelling may get it.
     """
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    query = canonical_query(request.GET.get("q", ""))
     terms = search_terms(query)
     base_query = urlencode({"q": query})
     lettings = profiles = None

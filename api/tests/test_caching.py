@@ -117,9 +117,11 @@ def test_an_empty_listing_without_parameters_is_stored(client, lettings_index):
     assert served(client, "/api/v2/pages/") == (200, "hit")
 
 
-def test_a_visitor_with_a_session_is_never_served_from_the_cache(client, letting, settings):
+def test_a_made_up_session_gets_the_cached_response_and_a_real_session_a_full_one(client, letting, editor, settings):
     served(client, "/api/v2/pages/")
-    client.cookies[settings.SESSION_COOKIE_NAME] = "anything"
+    client.cookies[settings.SESSION_COOKIE_NAME] = "anything"  # names no session: a visitor
+    assert served(client, "/api/v2/pages/") == (200, "hit")
+    client.force_login(editor)  # a session that holds something is never answered from the cache
     assert served(client, "/api/v2/pages/") == (200, None)
 
 

@@ -84,10 +84,48 @@ def test_logged_in_editors_are_never_served_or_stored(client, site, editor):
     assert "wagtail-userbar" not in response.text
 
 
-def test_a_visitor_with_a_session_is_never_served_from_the_cache(client, site, settings):
+@pytest.mark.parametrize("cookie", ["a" * 32, "0123456789abcdefghijklmnopqrstuv", "anything"])
+def test_a_made_up_session_cookie_gets_the_visitors_cached_page(
+    client, site, settings, cookie, django_assert_num_queries
+):
+    for path in ("/lettings/", "/search/?q=brunswick"):
+        anonymous = served(client, path)[0]
+        client.cookies[settings.SESSION_COOKIE_NAME] = cookie  # the right shape, naming no session
+        with django_assert_num_queries(1):  # the session, read once: it names no one
+            response, state = served(client, path)
+        assert state == "hit"
+        assert response.content == anonymous.content
+        assert not response.cookies  # nothing set, nothing deleted: the page a cookieless visitor gets
+        del client.cookies[settings.SESSION_COOKIE_NAME]
+
+
+def test_a_logged_out_session_gets_the_visitors_cached_page(client, site, editor):
     served(client, "/lettings/")
-    client.cookies[settings.SESSION_COOKIE_NAME] = "anything"
-    assert served(client, "/lettings/")[1] is None
+    client.force_login(editor)
+    cookie = client.cookies["sessionid"].value
+    client.logout()
+    client.cookies["sessionid"] = cookie  # a session that no longer exists
+    response, state = served(client, "/lettings/")
+    assert state == "hit"
+    assert "wagtail-userbar" not in response.text
+
+
+def test_a_visitor_who_entered_a_pages_password_still_gets_the_private_page(client, site):
+    served(client, "/lettings/green-haus/")  # stored for visitors before the page becomes private
+    served(client, "/lettings/")
+    restriction = PageViewRestriction.objects.create(
+        page=site["letting"], restriction_type="password", password="letmein"
+    )
+    answer = client.post(
+        f"/_util/authenticate_with_password/{restriction.pk}/{site['letting'].pk}/",
+        {"password": "letmein", "return_url": "/lettings/green-haus/"},
+    )
+    assert answer.status_code == 302
+    for _ in range(2):
+        response, state = served(client, "/lettings/green-haus/")
+        assert (response.status_code, state) == (200, None)  # rendered for the session that holds the password
+        assert "Bedford Street" in response.text
+        assert served(client, "/lettings/")[1] is None  # a session with something in it renders in full
 
 
 def test_a_preview_is_never_cached_or_shown_to_visitors(client, site, editor):
@@ -319,7 +357,6 @@ def test_a_change_of_a_restrictions_groups_clears_the_cache(client, site, commit
         "/lettings/?state=XX",  # a form error
         "/lettings/green-haus/?q=1",
         "/profiles/?after=1&page=2",
-        "/search/?q=+brunswick",
         "/search/?q=brunswick&lettings_after=x",
     ],
 )
@@ -336,6 +373,23 @@ def test_equivalent_urls_share_one_entry(client, site):
         assert served(client, path)[1] == "hit"
     assert served(client, "/lettings/?state=&city=Brunswick")[1] == "miss"  # an empty filter is no filter
     assert served(client, "/lettings/?city=Brunswick&state=")[1] == "hit"
+    served(client, "/search/?q=brunswick+street")
+    for spelling in ("+street+brunswick", "Brunswick,+STREET!", "street brunswick street"):  # one search
+        assert served(client, f"/search/?q={spelling}")[1] == "hit", spelling
+
+
+def test_pages_with_a_query_string_share_a_budget_that_starts_again_every_window(client, site, settings, monkeypatch):
+    monkeypatch.setattr(cache, "query_window", lambda: 1)
+    assert served(client, "/lettings/?state=GA")[1] == "miss"
+    spent = caches["pages"].get(f"{cache.QUERY_BUDGET_KEY_PREFIX}1")
+    assert spent > len(served(client, "/lettings/?state=GA")[0].content)  # its content, headers and key
+    settings.PAGE_CACHE_QUERY_BYTES = spent + 2000  # one page of this size a window, not two
+    assert served(client, "/lettings/?city=Brunswick")[1] is None  # served, not stored
+    assert served(client, "/lettings/?city=Brunswick")[1] is None
+    assert served(client, "/lettings/")[1] == "miss"  # a page without a query string costs nothing
+    assert served(client, "/lettings/?state=GA")[1] == "hit"  # what was stored is still served
+    monkeypatch.setattr(cache, "query_window", lambda: 2)
+    assert served(client, "/lettings/?city=Brunswick")[1] == "miss"  # a new window, a new budget
 
 
 def test_hosts_that_resolve_to_one_site_share_one_entry(client, site):

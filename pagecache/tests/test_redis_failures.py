@@ -14,6 +14,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from lettings.models import LettingPage
 from pagecache import cache
 from pagecache.redis_client import breaker_for, server_name
 from site_cms.settings import environment
@@ -224,6 +225,48 @@ def test_a_flood_of_made_up_urls_and_hosts_stores_nothing_new(client, redis_cach
     print(f"Redis keys before 300 made-up requests: {keys_before}, after: {redis_caches.client().dbsize()}")
     assert redis_caches.client().dbsize() == keys_before
     assert served(client, "/lettings/", HTTP_HOST="localhost:4242")[1] == "hit"
+
+
+def stored_pages(redis_server) -> dict[bytes, int]:
+    """Return the pages the page cache holds in the test's Redis, each key with the bytes of its value."""
+    client = redis_server.client()
+    return {key: client.strlen(key) for key in client.scan_iter(f"*{cache.PAGE_KEY_PREFIX}*")}
+
+
+def test_two_hundred_spellings_of_a_search_store_one_page(client, redis_caches, site):
+    spellings = [f"a{'!' * n}" for n in range(1, 101)] + [f"{'.' * n} A a" for n in range(1, 101)]
+    before = stored_pages(redis_caches)
+    states = [served(client, "/search/", data={"q": spelling})[1] for spelling in spellings]
+    new = set(stored_pages(redis_caches)) - set(before)
+    print(f"Pages stored by 200 spellings of one search: {len(new)}")
+    assert len(new) == 1
+    assert states[0] == "miss"
+    assert set(states[1:]) == {"hit"}  # every spelling is the same search: one page serves them all
+    page = client.get("/search/", {"q": "A!!"}).text
+    assert "Amber Cottage" in page  # what the word "a" finds, however it is spelt
+    assert "Green Haus" in page
+
+
+def test_two_hundred_price_filters_store_no_more_than_the_budget(client, redis_caches, site, settings):
+    LettingPage.objects.update(price_per_night=250)
+    settings.PAGE_CACHE_QUERY_BYTES = 100_000
+    before = stored_pages(redis_caches)
+    states = []
+    for price in range(300, 400):  # 200 requests: every one a real filter that finds both lettings
+        listing, state = served(client, "/lettings/", data={"price_max": price})
+        assert "Green Haus" in listing.text
+        states.append(state)
+        api, state = served(client, "/api/v2/pages/", data={"price_max": price})
+        assert api.json()["meta"]["total_count"] == 2
+        states.append(state)
+    new = {key: size for key, size in stored_pages(redis_caches).items() if key not in before}
+    print(f"Pages stored by 200 price filters: {len(new)}, {sum(new.values())} bytes")
+    assert sum(new.values()) <= settings.PAGE_CACHE_QUERY_BYTES
+    assert 0 < len(new) == states.count("miss") < 40
+    assert states[-20:] == [None] * 20  # past the budget: served, never stored
+    # Pages without a query string (the site's own pages, as many as it has) are not held back.
+    assert served(client, "/lettings/green-haus/")[1] == "miss"
+    assert served(client, "/lettings/green-haus/")[1] == "hit"
 
 
 def test_the_page_cache_can_be_cleared_by_hand_and_says_when_it_cannot(client, redis_caches, site):

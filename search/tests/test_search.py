@@ -3,7 +3,7 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from search.views import MAX_TERMS, search_terms
+from search.views import MAX_TERMS, canonical_query, search_terms
 from testing.factories import make_address, make_letting, make_profile
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,8 @@ def test_any_query_gives_a_normal_page(client, content, query):
 
 
 def test_many_words_are_capped():
-    assert len(search_terms(" ".join(["word"] * 50))) == MAX_TERMS
+    assert len(search_terms(" ".join(f"word{number}" for number in range(50)))) == MAX_TERMS
+    assert search_terms(" ".join(["word"] * 50)) == ["word"]  # a word said twice is one word
 
 
 def test_results_are_paged_per_kind_with_links_that_keep_the_query(client, lettings_index, profiles_index):
@@ -107,3 +108,18 @@ def test_results_are_paged_per_kind_with_links_that_keep_the_query(client, letti
     previous = BeautifulSoup(second.content, "html.parser").select_one("a[rel=prev]")["href"]
     assert result_titles(client.get("/search/" + previous))[:10] == [f"Lake House {n:02d}" for n in range(10)]
     assert client.get("/search/", {"q": "lakeville", "lettings_after": "zzz"}).status_code == 200
+
+
+@pytest.mark.parametrize("spelling", ["Hot Tub", "tub hot", "  HOT!! tub, hot?", "hot&tub"])
+def test_every_spelling_of_a_query_is_one_search_shown_in_one_spelling(client, content, spelling):
+    assert canonical_query(spelling) == "hot tub"
+    response = client.get("/search/", {"q": spelling})
+    assert result_titles(response) == ["Green Haus"]
+    assert BeautifulSoup(response.content, "html.parser").select_one("#search-q")["value"] == "hot tub"
+    assert response.content == client.get("/search/", {"q": "hot tub"}).content  # one page for every spelling
+
+
+def test_a_query_without_a_word_keeps_its_text_and_an_empty_one_is_the_search_page(client, content):
+    assert canonical_query(" !!! ") == "!!!"
+    assert "Type a word or a number" in client.get("/search/", {"q": "!!!"}).text
+    assert client.get("/search/", {"q": "   "}).content == client.get("/search/").content

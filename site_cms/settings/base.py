@@ -174,6 +174,9 @@ PAGE_CACHE_SKIP_PREFIXES = (
     "/robots.txt", "/sitemap", "/favicon.ico",
 )  # fmt: skip
 PAGE_CACHE_SECONDS = environment.page_cache_seconds(shared_cache=True)
+# Bytes of pages with a query string (filters, search words, cursors) stored per PAGE_CACHE_SECONDS:
+# what bounds the cache's memory whatever visitors send (pagecache.cache, docs/security.rst).
+PAGE_CACHE_QUERY_BYTES = environment.page_cache_query_bytes()
 # Values derived from content (the main menu) are kept per content generation, in each process, only
 # while every process reads the same generation: the development server is one process (a command run
 # beside it is not seen until the server's own next change); production decides from REDIS_URL.

@@ -214,6 +214,15 @@ def page_cache_seconds(*, shared_cache: bool) -> int:
     return max(seconds, 0)
 
 
+def page_cache_query_bytes() -> int:
+    """Return how many bytes of pages with a query string the page cache stores per window (``PAGE_CACHE_QUERY_BYTES``).
+
+    Default 4 MiB per ``PAGE_CACHE_SECONDS``: at most 8 MiB of such pages at once, a third of the
+    smallest Heroku Redis (25 MB; ``docs/security.rst``). Raise it with a larger Redis.
+    """
+    return max(env.int("PAGE_CACHE_QUERY_BYTES", default=4 * 1024 * 1024), 0)
+
+
 def fragment_cache_seconds(*, shared_cache: bool) -> int:
     """Return how long rendered listing cards stay cached (``FRAGMENT_CACHE_SECONDS``, default a day; 0: off).
 

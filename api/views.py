@@ -301,7 +301,7 @@ class LettingsAPIViewSet(PartnerAPIViewSet):
                 Prefetch("gallery_images", queryset=gallery),
                 Prefetch(
                     "booked_periods",
-                    queryset=upcoming.only("letting", "start", "end", "source"),
+                    queryset=upcoming.only("letting", "start", "end"),
                     to_attr="upcoming_booked_periods",
                 ),
             )

@@ -156,5 +156,5 @@ def test_publishing_restricting_and_booking_clear_cached_responses(client, letti
     response = client.get(detail)
     assert response.get("X-Page-Cache") == "miss"
     assert response.json()["booked_periods"] == [
-        {"start": today.isoformat(), "end": (today + datetime.timedelta(days=2)).isoformat(), "source": "manual"}
+        {"start": today.isoformat(), "end": (today + datetime.timedelta(days=2)).isoformat()}
     ]

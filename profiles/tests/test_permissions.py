@@ -1,7 +1,8 @@
-"""Who may change what on profiles: editors manage ordinary users' profiles; staff profiles and e-mails are the CTO's.
+"""Who may change what on profiles: editors manage ordinary users' profiles; staff and CMS profiles are the CTO's.
 
-Only a superuser switches ``show_email`` or creates, edits or deletes the profile of a staff account,
-in the Wagtail admin (``/cms/``) and in the Django admin (``/admin/``); the server enforces it, not
+Only a superuser switches ``show_email`` or creates, edits or deletes the profile of a staff account
+or a CMS account (``wagtailadmin.access_admin`` directly or through a group, or in any group), in
+the Wagtail admin (``/cms/``) and in the Django admin (``/admin/``); the server enforces it, not
 only the form's look. Deleting a user who has a profile says the profile goes too.
 """
 

@@ -21,10 +21,10 @@ Both are Wagtail API v2 endpoints, narrowed for anonymous partners:
 * **Cache.** Listings and details take part in the page cache like pages (:mod:`pagecache`): each
   response declares the parameters it used, in their one canonical spelling (``limit=10``, not
   ``010``; ``fields`` sorted; ``type`` only as ``lettings.LettingPage``), so a request written
-  another way, or carrying a parameter nothing
-  reads (``_``), is served but never stored. A listing with no item is stored only when it was
-  asked for without any parameter, so made-up filter values (cities, offsets past the end) fill
-  no cache entries. Publishing, unpublishing or restricting a letting clears the cache as for pages.
+  another way, or carrying a parameter nothing reads (``_``), is served but never stored. A
+  listing with no item is stored only when it was asked for without any parameter, so made-up
+  filter values (cities, offsets past the end) fill no cache entries. Publishing, unpublishing or
+  restricting a letting clears the cache as for pages.
 """
 
 import re

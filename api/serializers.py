@@ -2,7 +2,8 @@
 
 Every field is named here, so a field added to a model (a note, an owner) never appears in the API
 by accident: a letting shows its facts, its home's address, its amenities, its photos as renditions
-and the dates it is booked (never the note on a booked period, which may name guests).
+and the dates it is booked: availability says booked or free, nothing more (never the note on a
+booked period, which may name guests, nor its source, which says where the company sells).
 """
 
 from rest_framework import serializers
@@ -111,8 +112,7 @@ class PhotoSerializer(serializers.Serializer):
 
 
 class BookedPeriodSerializer(serializers.Serializer):
-    """A period the letting is not free: arrival, departure (a free night again) and where it comes from."""
+    """A period the letting is not free: arrival and departure (a free night again); not who booked, nor where."""
 
     start = serializers.DateField(read_only=True)
     end = serializers.DateField(read_only=True)
-    source = serializers.CharField(read_only=True)

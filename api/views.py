@@ -10,16 +10,21 @@ Both are Wagtail API v2 endpoints, narrowed for anonymous partners:
 * **Filters.** The listing's own form, :class:`lettings.forms.LettingFilterForm`: its fields are
   the query parameters (read from the form, so a new filter works here without an edit), it checks
   them (an invalid value is a 400 with the form's errors as JSON) and it narrows and sorts the rows.
+  The property type is ``property_type``. ``type`` keeps Wagtail API v2's meaning on ``pages``, in
+  the listing and the detail: page models (``lettings.LettingPage``, or ``wagtailcore.Page`` above
+  it, list the lettings; another page model, none), and Wagtail's 400 "type doesn't exist" for a
+  name that is no page model.
 * **Read-only and anonymous.** GET and HEAD only (anything else is a 405), no authentication,
   JSON only (the site's Content-Security-Policy has no room for the browsable API's scripts).
 * **Errors.** An unknown parameter, a malformed ``limit``, ``offset``, ``fields`` or ``id`` is a
   400 with a ``message``; an id no row has, however large, is a 404. Never a 500.
 * **Cache.** Listings and details take part in the page cache like pages (:mod:`pagecache`): each
   response declares the parameters it used, in their one canonical spelling (``limit=10``, not
-  ``010``; ``fields`` sorted), so a request written another way, or carrying a parameter nothing
-  reads (``_``), is served but never stored. A listing with no item is stored only when it was
-  asked for without any parameter, so made-up filter values (cities, offsets past the end) fill
-  no cache entries. Publishing, unpublishing or restricting a letting clears the cache as for pages.
+  ``010``; ``fields`` sorted; ``type`` only as ``lettings.LettingPage``), so a request written
+  another way, or carrying a parameter nothing reads (``_``), is served but never stored. A
+  listing with no item is stored only when it was asked for without any parameter, so made-up
+  filter values (cities, offsets past the end) fill no cache entries. Publishing, unpublishing or
+  restricting a letting clears the cache as for pages.
 """
 
 import re
@@ -35,7 +40,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from wagtail.api import APIField
 from wagtail.api.v2.pagination import WagtailPagination
-from wagtail.api.v2.utils import BadRequestError, parse_fields_parameter
+from wagtail.api.v2.utils import BadRequestError, page_models_from_string, parse_fields_parameter
 from wagtail.api.v2.views import BaseAPIViewSet
 from wagtail.images import get_image_model
 from wagtail.models import Site
@@ -59,6 +64,7 @@ from .serializers import (
 # What every endpoint reads besides its filters; ``_`` is jQuery's cache-buster: accepted, never stored.
 COMMON_PARAMETERS = frozenset(["fields", "_", *TRACKING_PARAMETERS])
 LISTING_PARAMETERS = COMMON_PARAMETERS | {"limit", "offset"}
+WAGTAIL_TYPE = "type"  # Wagtail API v2's page model filter, never the property type (``property_type``)
 DIGITS = re.compile(r"[0-9]+")
 MAX_ID_DIGITS = len(str(MAX_ID))
 
@@ -214,6 +220,10 @@ class PartnerAPIViewSet(BaseAPIViewSet):
 
     # Page cache ---------------------------------------------------------------------------------
 
+    def used_parameters(self) -> dict:
+        """Return the parameters, besides filters, pagination and ``fields``, that every action read (none here)."""
+        return {}
+
     def declare(self, used: dict, *, empty: bool = False) -> None:
         """Tell the page cache which parameters the response used, in canonical spelling.
 
@@ -223,6 +233,7 @@ class PartnerAPIViewSet(BaseAPIViewSet):
         """
         # The page cache reads Django's request: DRF's wrapper would keep the declaration to itself.
         request = self.request._request
+        used = {**used, **self.used_parameters()}
         config = self.fields_config()
         if config:
             used = {**used, "fields": canonical_fields(config)}
@@ -285,12 +296,38 @@ class LettingsAPIViewSet(PartnerAPIViewSet):
     ]
 
     def known_parameters(self) -> frozenset[str]:
-        """Return the common parameters, and on the listing every field of the listing's filter form."""
-        known = super().known_parameters()
+        """Return the common parameters and Wagtail's ``type``, and on the listing every field of the filter form."""
+        known = super().known_parameters() | {WAGTAIL_TYPE}
         return (known | frozenset(LettingFilterForm.base_fields)) if self.action == "listing_view" else known
 
+    def lettings_are_of_the_type(self) -> bool:
+        """Read Wagtail's ``type`` as Wagtail does: whether the lettings are of a page model it names.
+
+        ``lettings.LettingPage`` or ``wagtailcore.Page`` (comma-separated names too, in any case)
+        keep every letting; another page model keeps none (this endpoint lists lettings only); a
+        name that is no page model is Wagtail's 400 "type doesn't exist".
+        """
+        value = self.request.GET.get(WAGTAIL_TYPE, "")
+        if not value:
+            return True
+        try:
+            models = page_models_from_string(value)
+        except (LookupError, ValueError) as error:
+            raise BadRequestError("type doesn't exist") from error
+        return any(issubclass(LettingPage, model) for model in models)
+
+    def used_parameters(self) -> dict:
+        """Return ``type`` when it is written as the API names the lettings' type: the one spelling the cache keeps."""
+        value = self.request.GET.get(WAGTAIL_TYPE)
+        return {WAGTAIL_TYPE: value} if value == LettingPage._meta.label else {}
+
     def get_queryset(self):
-        """Return the public lettings with everything the serializer reads, in a fixed number of queries."""
+        """Return the public lettings of Wagtail's ``type``, with everything the serializer reads.
+
+        In a fixed number of queries, however many rows.
+        """
+        if not self.lettings_are_of_the_type():
+            return LettingPage.objects.none()
         upcoming = BookedPeriod.objects.filter(end__gt=timezone.localdate()).order_by("start")
         gallery = LettingPageGalleryImage.objects.select_related("image").prefetch_related("image__renditions")
         return (
@@ -301,7 +338,7 @@ class LettingsAPIViewSet(PartnerAPIViewSet):
                 Prefetch("gallery_images", queryset=gallery),
                 Prefetch(
                     "booked_periods",
-                    queryset=upcoming.only("letting", "start", "end", "source"),
+                    queryset=upcoming.only("letting", "start", "end"),
                     to_attr="upcoming_booked_periods",
                 ),
             )

@@ -1,8 +1,10 @@
-"""Enquiries in the Wagtail admin: a list to filter, search and export, a detail view, status, a dashboard panel.
+"""Enquiries in the Wagtail admin: a list to filter, search and export, a detail view, status, dashboard panels.
 
 Editors and Moderators read enquiries and change their status (new, answered, closed); who changed
 it and when is kept. Nobody adds one here: enquiries come from visitors. Deleting one deletes it,
-with its e-mails, for good.
+with its e-mails, for good. Those who may change the enquiry settings see a warning on the
+dashboard while the form links no privacy notice or its notice is set to expire
+(:mod:`enquiries.privacy_notice`).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -18,6 +20,7 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .models import Enquiry
+from .privacy_notice import PrivacyNoticePanel, privacy_notice_warning
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -136,3 +139,10 @@ def add_new_enquiries_panel(request, panels) -> None:
     """Show the new enquiries' count to those who may read enquiries."""
     if request.user.has_perm("enquiries.view_enquiry"):
         panels.append(NewEnquiriesPanel())
+
+
+@hooks.register("construct_homepage_panels")
+def add_missing_privacy_notice_panel(request, panels) -> None:
+    """Warn those who may choose the privacy notice while the enquiry form links none, or will once it expires."""
+    if request.user.has_perm("enquiries.change_enquirysettings") and (warning := privacy_notice_warning(request)):
+        panels.append(PrivacyNoticePanel(warning))

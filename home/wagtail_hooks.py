@@ -5,6 +5,9 @@
 - Deleting a letting destroys its revisions: it needs the "Can delete letting" permission
   (``lettings.delete_lettingpage``), which ``home/groups.py`` grants to Moderators and not to
   Editors, who unpublish a letting instead. A superuser can change that in the group editor.
+- Nobody, a superuser included, deletes or unpublishes the page chosen as the privacy notice (nor
+  a page above it with it), while it is chosen: the enquiry form's consent links it
+  (:mod:`enquiries.privacy_notice`).
 
 Wagtail's own page permissions still apply first (editors may delete any leaf page they can edit);
 these rules only take away. The single views refuse with a message (``before_*_page`` hooks), the
@@ -23,6 +26,7 @@ from wagtail.admin.views.pages.bulk_actions.move import MoveBulkAction
 from wagtail.admin.views.pages.bulk_actions.unpublish import UnpublishBulkAction
 from wagtail.admin.widgets.button import ButtonWithDropdownFromHook
 
+from enquiries.privacy_notice import privacy_notice_refusal
 from lettings.models import LettingIndexPage, LettingPage
 from profiles.models import ProfileIndexPage
 
@@ -33,8 +37,13 @@ SINGLETON_PAGE_TYPES = (HomePage, LettingIndexPage, ProfileIndexPage)
 RESTRICTED_ACTIONS = ("delete", "move", "unpublish")
 
 
-def page_action_refusal(user, page, action: str) -> str | None:
-    """Return why ``user`` may not ``action`` ("delete", "move", "unpublish") ``page``; None if the site allows it."""
+def page_action_refusal(user, page, action: str, *, with_descendants: bool = False) -> str | None:
+    """Return why ``user`` may not ``action`` ("delete", "move", "unpublish") ``page``; None if the site allows it.
+
+    ``with_descendants``: an unpublish that takes the page's live descendants down with it.
+    """
+    if refusal := privacy_notice_refusal(page, action, with_descendants=with_descendants):
+        return refusal
     if user.is_superuser:
         return None
     page_type = page.specific_class
@@ -77,8 +86,9 @@ def refuse_moving(request, page, destination):
 
 @hooks.register("before_unpublish_page")
 def refuse_unpublishing(request, page):
-    """Refuse to unpublish a page the user may not unpublish."""
-    if refusal := page_action_refusal(request.user, page, "unpublish"):
+    """Refuse to unpublish a page the user may not unpublish (with its descendants, when they are included)."""
+    with_descendants = bool(request.POST.get("include_descendants"))
+    if refusal := page_action_refusal(request.user, page, "unpublish", with_descendants=with_descendants):
         return _refuse(request, page, refusal)
     return None
 

@@ -4,6 +4,9 @@ One form holds the rules of finding a letting, for the listing and for the partn
 parameters exist, what each accepts (with a clear message when it does not), how each narrows the
 lettings, how the results are sorted, and the canonical form of each value, which the page cache
 keys pages by (a value written another way, such as ``guests=04``, is served but never stored).
+
+The property type is ``property_type`` (``?property_type=cabin``), never ``type``: the partner API
+reads these same parameters, and there ``type`` keeps Wagtail API v2's meaning, a page model.
 """
 
 import datetime
@@ -92,7 +95,8 @@ class LettingFilterForm(forms.Form):
         error_messages={"invalid_choice": "“%(value)s” is not one of the amenities listed."},
     )
     pets = forms.BooleanField(label="Pets allowed", required=False)
-    type = forms.ChoiceField(
+    # Not ``type``: the partner API takes these parameters, and there ``type`` is Wagtail's page model.
+    property_type = forms.ChoiceField(
         label="Type of home",
         choices=[("", "Any type"), *PROPERTY_TYPES],
         required=False,
@@ -204,7 +208,7 @@ class LettingFilterForm(forms.Form):
             lettings = lettings.filter(Exists(offered.filter(amenity=int(amenity))))
         if data.get("pets"):
             lettings = lettings.filter(pets_allowed=True)
-        if property_type := data.get("type"):
+        if property_type := data.get("property_type"):
             lettings = lettings.filter(property_type=property_type)
         if state := data.get("state"):
             lettings = lettings.filter(address__state=state)
@@ -269,8 +273,10 @@ class LettingFilterForm(forms.Form):
             chips.append(Chip(names[amenity], self.query_string(without_amenity=amenity)))
         if "pets" in params:
             chips.append(Chip("Pets allowed", self.query_string(without=("pets",))))
-        if "type" in params:
-            chips.append(Chip(dict(PROPERTY_TYPES)[data["type"]], self.query_string(without=("type",))))
+        if "property_type" in params:
+            chips.append(
+                Chip(dict(PROPERTY_TYPES)[data["property_type"]], self.query_string(without=("property_type",)))
+            )
         if "state" in params:
             chips.append(Chip(US_STATE_NAMES[data["state"]], self.query_string(without=("state",))))
         if "city" in params:

@@ -19,12 +19,15 @@ password form, gets the CSRF cookie); previews are served by the admin's views a
 A page is stored only under its canonical key
 (:mod:`pagecache.cache`); ``X-Page-Cache: miss`` means it was stored, ``hit`` that it came from the
 cache. Every answer to a request that could use the cache says ``Vary: Cookie``, so a shared cache
-in front of the site (a CDN, a proxy) never gives a visitor's page to a logged-in editor.
+in front of the site (a CDN, a proxy) never gives a visitor's page to a logged-in editor. A page
+with a Wagtail user bar (``hit, user bar``, or any full render that showed one, with the cache on
+or off) is the reader's own and also says ``Cache-Control: private``, so no shared cache keeps it
+whatever it makes of ``Vary`` (:func:`private_when_userbar`).
 """
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from wagtail.views import serve as wagtail_serve
 
 from . import cache, userbar
@@ -79,6 +82,23 @@ def response_may_be_stored(request, response) -> bool:
     )
 
 
+def private_when_userbar(get_response):
+    """Wrap the rest of the middleware chain: a response whose page showed a user bar says ``Cache-Control: private``.
+
+    Every full render goes through it, whichever path of :class:`PageCacheMiddleware` asked for it;
+    ``{% page_userbar %}`` notes the user bar it rendered on the request (:func:`pagecache.userbar.note`).
+    """
+
+    def respond(request):
+        """Return the chain's response, made private when the page showed the reader's user bar."""
+        response = get_response(request)
+        if getattr(request, userbar.NOTE_ATTRIBUTE, ""):
+            patch_cache_control(response, private=True)
+        return response
+
+    return respond
+
+
 def rendered_the_page_of(request, found: cache.Lookup) -> bool:
     """Tell whether the view that answered rendered the page ``found``'s key names.
 
@@ -97,7 +117,7 @@ class PageCacheMiddleware:
     """Answer anonymous visitors from the page cache; fill it with the pages they are shown."""
 
     def __init__(self, get_response):
-        self.get_response = get_response
+        self.get_response = private_when_userbar(get_response)
 
     def __call__(self, request):
         """Serve a stored page when allowed and valid; otherwise render, and store the page when shareable."""
@@ -139,6 +159,7 @@ class PageCacheMiddleware:
                 headers = [(name, value) for name, value in found.stored[1] if name.lower() != "content-length"]
                 response = self._rebuild((content, [*headers, ("Content-Length", str(len(content)))]))
                 response[HEADER] = "hit, user bar"
+                patch_cache_control(response, private=True)  # the reader's user bar: for no shared cache
                 return response
         response = self.get_response(request)
         if rendered_the_page_of(request, found):

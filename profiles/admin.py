@@ -1,13 +1,13 @@
 """Raw CRUD on profiles in the Django admin (``/admin/``); users keep Django's own user admin.
 
 Staff who are not superusers get the same limits as editors in ``/cms/`` (``profiles/forms.py``):
-they see ``show_email`` but cannot change it, and cannot add, change or delete a staff account's
-profile (nor pick a staff account for a profile).
+they see ``show_email`` but cannot change it, and cannot add, change or delete the profile of a
+staff or CMS account (nor pick one for a profile: the form says why).
 """
 
 from django.contrib import admin
 
-from .forms import may_change_profile_of, ordinary_users
+from .forms import CMS_ACCOUNT_REFUSED, may_change_profile, ordinary_users, with_owner_privilege
 from .models import Profile
 
 
@@ -31,6 +31,10 @@ class ProfileAdmin(admin.ModelAdmin):
         """Return the user's full name."""
         return profile.user.get_full_name()
 
+    def get_queryset(self, request):
+        """Return the profiles, each knowing whether its account is a staff or CMS one (no query per row)."""
+        return with_owner_privilege(super().get_queryset(request))
+
     def get_readonly_fields(self, request, obj=None):
         """Show ``show_email`` read-only to anyone but a superuser (a new profile keeps the default, off)."""
         readonly = super().get_readonly_fields(request, obj)
@@ -40,17 +44,18 @@ class ProfileAdmin(admin.ModelAdmin):
         return (*readonly, "show_email", "user") if obj is not None else (*readonly, "show_email")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        """Offer only ordinary accounts (not staff, not superusers) to anyone but a superuser."""
+        """Offer only ordinary accounts (no staff or CMS account) to anyone but a superuser."""
         if db_field.name == "user" and not request.user.is_superuser:
             kwargs["queryset"] = ordinary_users()
+            kwargs["error_messages"] = {"invalid_choice": CMS_ACCOUNT_REFUSED}
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
-        """Refuse changing a staff account's profile to anyone but a superuser."""
+        """Refuse changing a staff or CMS account's profile to anyone but a superuser."""
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or may_change_profile_of(request.user, obj.user))
+        return allowed and (obj is None or may_change_profile(request.user, obj))
 
     def has_delete_permission(self, request, obj=None):
-        """Refuse deleting a staff account's profile to anyone but a superuser."""
+        """Refuse deleting a staff or CMS account's profile to anyone but a superuser."""
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or may_change_profile_of(request.user, obj.user))
+        return allowed and (obj is None or may_change_profile(request.user, obj))

@@ -1,9 +1,9 @@
 """Wagtail admin registration: profiles as a snippet with list columns, search, filters and export.
 
-Editors manage ordinary users' profiles; the profiles of staff accounts and the ``show_email`` switch
-are the superuser's (``profiles/forms.py`` holds the rules). The form enforces them on creation and
-editing; the hooks below refuse to open, change or delete (alone or in bulk) a staff account's
-profile, and the list offers no edit or delete link for one. Deleting a user says the profile goes too.
+Editors manage ordinary users' profiles; the profiles of staff and CMS accounts and the ``show_email``
+switch are the superuser's (``profiles/forms.py`` holds the rules). The form enforces them on creation
+and editing; the hooks below refuse to open, change or delete (alone or in bulk) the profile of a
+staff or CMS account, and the list offers no edit or delete link for one. Deleting a user says the profile goes too.
 """
 
 from django.contrib import messages
@@ -15,24 +15,24 @@ from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
-from .forms import ProfileForm, may_change_profile_of, staff_profile_refusal
+from .forms import ProfileForm, may_change_profile, staff_profile_refusal, with_owner_privilege
 from .models import Profile
 
 LIST_URL_NAME = "wagtailsnippets_profiles_profile:list"
 
 
 class ProfileIndexView(IndexView):
-    """The profile list: no edit or delete link on a staff account's profile unless for a superuser."""
+    """The profile list: no edit or delete link on a staff or CMS account's profile unless for a superuser."""
 
     def get_edit_url(self, instance):
         """Return the edit URL, or None for a profile this user may not change."""
-        if not may_change_profile_of(self.request.user, instance.user):
+        if not may_change_profile(self.request.user, instance):
             return None
         return super().get_edit_url(instance)
 
     def get_delete_url(self, instance):
         """Return the delete URL, or None for a profile this user may not delete."""
-        if not may_change_profile_of(self.request.user, instance.user):
+        if not may_change_profile(self.request.user, instance):
             return None
         return super().get_delete_url(instance)
 
@@ -58,8 +58,8 @@ class ProfileViewSet(SnippetViewSet):
     ordering = ["user__username"]
 
     def get_queryset(self, request):
-        """Fetch each profile's user in the same query as the list."""
-        return Profile.objects.select_related("user")
+        """Fetch each profile's user, and whether it is a staff or CMS account, in the same query as the list."""
+        return with_owner_privilege(Profile.objects.select_related("user"))
 
 
 register_snippet(ProfileViewSet)
@@ -73,19 +73,19 @@ def _refuse(request, refusals: list[str]):
 
 @hooks.register("before_edit_snippet")
 def refuse_editing_staff_profiles(request, instance):
-    """Keep a staff account's profile from anyone but a superuser (the form and the saving alike)."""
-    if isinstance(instance, Profile) and not may_change_profile_of(request.user, instance.user):
+    """Keep a staff or CMS account's profile from anyone but a superuser (the form and the saving alike)."""
+    if isinstance(instance, Profile) and not may_change_profile(request.user, instance):
         return _refuse(request, [staff_profile_refusal("change", instance.user)])
     return None
 
 
 @hooks.register("before_delete_snippet")
 def refuse_deleting_staff_profiles(request, instances):
-    """Refuse the single and the bulk delete of a staff account's profile; a bulk delete then deletes none."""
+    """Refuse the single and the bulk delete of a staff or CMS account's profile; a bulk delete then deletes none."""
     refusals = [
         staff_profile_refusal("delete", instance.user)
         for instance in instances
-        if isinstance(instance, Profile) and not may_change_profile_of(request.user, instance.user)
+        if isinstance(instance, Profile) and not may_change_profile(request.user, instance)
     ]
     if refusals:
         if len(instances) > 1:

@@ -1,4 +1,8 @@
-"""Filtering the pages endpoint with the listing's own filter form: same parameters, same rules, same errors."""
+"""Filtering the pages endpoint with the listing's own filter form: same parameters, same rules, same errors.
+
+Besides the form's filters, ``type`` keeps Wagtail API v2's meaning (a page model: the lettings
+are ``lettings.LettingPage``); the property type is ``property_type``, as on the listing.
+"""
 
 import datetime
 
@@ -6,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from lettings.forms import LettingFilterForm
-from lettings.models import Amenity, BookedPeriod
+from lettings.models import Amenity, BookedPeriod, LettingPage
 from testing.factories import make_address, make_letting
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +67,41 @@ def test_wagtails_own_filters_are_not_offered(api, three_towns):
         assert api(f"/api/v2/pages/?{parameter}")[0] == 400, parameter
 
 
+def test_type_is_wagtails_page_model_not_the_property_type(api, three_towns):
+    every = ["Marsh House", "River Loft", "Short North"]
+    # Any model the lettings are (LettingPage, or Page above it), as Wagtail reads the names.
+    for model in (
+        "lettings.LettingPage",
+        "wagtailcore.Page",
+        "lettings.lettingpage",
+        "pages.ContentPage,lettings.LettingPage",
+    ):
+        status, body = api(f"/api/v2/pages/?type={model}")
+        assert (status, titles(body)) == (200, every), model
+    assert titles(api("/api/v2/pages/?type=lettings.LettingPage&state=GA")[1]) == ["Marsh House", "River Loft"]
+    # Another page model: no letting is one, so the list is empty (the endpoint lists lettings only).
+    assert api("/api/v2/pages/?type=pages.ContentPage")[1] == {"meta": {"total_count": 0}, "items": []}
+    # Wagtail's answer to a name that is no page model.
+    for model in ("cabin", "lettings.Address", "nowhere.Page", "lettings.LettingPage.x"):
+        assert api(f"/api/v2/pages/?type={model}") == (400, {"message": "type doesn't exist"}), model
+
+
+def test_type_on_a_detail_is_wagtails_too(api, three_towns):
+    letting = LettingPage.objects.get(title="River Loft")
+    assert api(f"/api/v2/pages/{letting.pk}/?type=lettings.LettingPage") == api(f"/api/v2/pages/{letting.pk}/")
+    assert api(f"/api/v2/pages/{letting.pk}/?type=pages.ContentPage")[0] == 404
+    assert api(f"/api/v2/pages/{letting.pk}/?type=cabin") == (400, {"message": "type doesn't exist"})
+
+
+def test_the_property_type_filter_is_property_type(api, lettings_index):
+    make_letting(lettings_index, title="Cabin", property_type="cabin")
+    make_letting(lettings_index, title="Villa", property_type="villa")
+    assert titles(api("/api/v2/pages/?property_type=villa")[1]) == ["Villa"]
+    status, body = api("/api/v2/pages/?property_type=castle")
+    assert (status, list(body["errors"])) == (400, ["property_type"])
+    assert "not a type of home we let" in body["errors"]["property_type"][0]["message"]
+
+
 def test_guests_and_free_dates_filter_like_the_listing(api, lettings_index):
     next_month = (timezone.localdate().replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
     check_in, check_out = next_month.replace(day=12), next_month.replace(day=15)
@@ -84,7 +123,7 @@ def test_guests_and_free_dates_filter_like_the_listing(api, lettings_index):
     assert (status, list(body["errors"])) == (400, ["guests"])
 
 
-def test_amenities_pets_type_and_sort_filter_like_the_listing(api, lettings_index):
+def test_amenities_pets_property_type_and_sort_filter_like_the_listing(api, lettings_index):
     hot_tub, wifi = (Amenity.objects.create(name=name) for name in ("Hot tub", "Wi-Fi"))
     make_letting(lettings_index, title="Both", amenities=[hot_tub, wifi], price_per_night=300, pets_allowed=True)
     make_letting(lettings_index, title="Tub", amenities=[hot_tub], price_per_night=100, property_type="cabin")
@@ -93,7 +132,7 @@ def test_amenities_pets_type_and_sort_filter_like_the_listing(api, lettings_inde
     assert titles(api(f"/api/v2/pages/?{both}")[1]) == ["Both"]
     assert titles(api(f"/api/v2/pages/?amenity={hot_tub.pk}&sort=price")[1]) == ["Tub", "Both"]
     assert titles(api("/api/v2/pages/?sort=-price")[1]) == ["Both", "None", "Tub"]
-    assert titles(api("/api/v2/pages/?type=cabin&price_max=150")[1]) == ["Tub"]
+    assert titles(api("/api/v2/pages/?property_type=cabin&price_max=150")[1]) == ["Tub"]
     assert titles(api("/api/v2/pages/?pets=1")[1]) == ["Both"]
     status, body = api("/api/v2/pages/?amenity=999999&sort=cheapest")
     assert (status, sorted(body["errors"])) == (400, ["amenity", "sort"])

@@ -2,10 +2,12 @@
 
 Nobody but a superuser deletes, moves or unpublishes the singleton pages (home, lettings index,
 profiles index). Deleting a letting destroys its revisions: moderators and superusers may, editors
-may not (they unpublish instead). The admin hides what a user may not do, and the views (single and
-bulk) refuse it.
+may not (they unpublish instead). Nobody, a superuser included, deletes or unpublishes the page
+chosen as the privacy notice while it is chosen (the enquiry form's consent links it). The admin
+hides what a user may not do, and the views (single and bulk) refuse it.
 """
 
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 import pytest
@@ -16,9 +18,11 @@ from django.urls import reverse
 from wagtail.models import Page, PageLogEntry, PageViewRestriction
 from wagtail.test.utils.form_data import nested_form_data, rich_text
 
+from enquiries.models import EnquirySettings
 from home.groups import DELETE_LETTINGS, EDITORS, MODERATORS
 from lettings.models import LettingPage
-from testing.factories import make_letting
+from pages.models import ContentPage
+from testing.factories import make_content_page, make_letting
 
 pytestmark = pytest.mark.django_db
 
@@ -200,6 +204,86 @@ def test_bulk_move_skips_singletons(client, moderator, home_page, profiles_index
     assert "You don't have permission to move" in text_of(confirmation)
     client.post(bulk_url("move", [profiles_index]), {"chooser": home_page.pk})
     assert not was_moved(profiles_index)
+
+
+# The privacy notice
+
+
+@pytest.fixture
+def notice(db):
+    """Return a content page chosen as the privacy notice in the enquiry settings."""
+    page = make_content_page("Privacy notice", slug="privacy")
+    EnquirySettings.objects.update_or_create(pk=EnquirySettings.load().pk, defaults={"privacy_page": page})
+    return page
+
+
+@pytest.mark.parametrize("who", ["editor", "moderator", "superuser"])
+def test_the_chosen_privacy_notice_cannot_be_deleted_or_unpublished(client, notice, who, request):
+    client.force_login(request.getfixturevalue(who))
+    delete_url = reverse("wagtailadmin_pages:delete", args=[notice.pk])
+    refused = client.get(delete_url, follow=True)
+    assert refused.status_code == 200
+    assert "“Privacy notice” is the privacy notice the enquiry form links to" in text_of(refused)
+    client.post(delete_url)
+    unpublished = client.post(reverse("wagtailadmin_pages:unpublish", args=[notice.pk]), follow=True)
+    assert unpublished.status_code == 200
+    assert "choose another page in Settings > Enquiry settings first" in text_of(unpublished)
+    assert ContentPage.objects.live().filter(pk=notice.pk).exists()
+    assert 'href="/privacy/">Read the privacy notice' in client.get(make_letting().url).text
+
+
+def test_bulk_delete_and_unpublish_leave_the_privacy_notice_out(client, editor, notice):
+    terms = make_content_page("Terms")
+    client.force_login(editor)
+    confirmation = client.get(bulk_url("delete", [notice, terms]))
+    assert confirmation.status_code == 200
+    assert "You don't have permission to delete" in text_of(confirmation)
+    assert client.post(bulk_url("delete", [notice, terms])).status_code == 302
+    assert list(ContentPage.objects.values_list("pk", flat=True)) == [notice.pk]
+    assert client.post(bulk_url("unpublish", [notice])).status_code == 302
+    assert ContentPage.objects.live().filter(pk=notice.pk).exists()
+
+
+def test_unpublishing_the_home_page_with_its_descendants_leaves_the_privacy_notice_live(client, superuser, notice):
+    client.force_login(superuser)
+    home = notice.get_parent()
+    refused = client.post(reverse("wagtailadmin_pages:unpublish", args=[home.pk]), {"include_descendants": "on"})
+    assert refused.status_code == 302
+    assert ContentPage.objects.live().filter(pk=notice.pk).exists()
+    client.post(bulk_url("unpublish", [home]), {"include_descendants": "on"})
+    assert ContentPage.objects.live().filter(pk=notice.pk).exists()
+    assert not Page.objects.get(pk=home.pk).live  # the superuser may still take the home page down
+    client.post(reverse("wagtailadmin_pages:delete", args=[home.pk]))
+    assert Page.objects.filter(pk=home.pk).exists()
+
+
+def test_the_privacy_notice_rows_offer_no_delete_or_unpublish_until_another_is_chosen(client, editor, notice):
+    client.force_login(editor)
+    home = notice.get_parent()
+    rows = row_urls(client, home)
+    assert reverse("wagtailadmin_pages:edit", args=[notice.pk]) in rows
+    for name in ("delete", "unpublish"):
+        assert reverse(f"wagtailadmin_pages:{name}", args=[notice.pk]) not in rows
+    EnquirySettings.objects.update(privacy_page=None)
+    assert reverse("wagtailadmin_pages:delete", args=[notice.pk]) in row_urls(client, home)
+    assert client.post(reverse("wagtailadmin_pages:delete", args=[notice.pk])).status_code == 302
+    assert not ContentPage.objects.exists()
+
+
+def test_the_dashboard_warns_while_the_enquiry_form_links_no_privacy_notice(client, editor, notice):
+    client.force_login(editor)
+    warning = "The enquiry form links no privacy notice"
+    assert warning not in text_of(client.get(reverse("wagtailadmin_home")))
+    PageViewRestriction.objects.create(page=notice, restriction_type=PageViewRestriction.LOGIN)
+    assert warning in text_of(client.get(reverse("wagtailadmin_home")))
+    PageViewRestriction.objects.all().delete()
+    EnquirySettings.objects.update(privacy_page=None)
+    dashboard = text_of(client.get(reverse("wagtailadmin_home")))
+    assert warning in dashboard
+    assert "Settings > Enquiry settings" in dashboard
+    EnquirySettings.objects.update(privacy_page=notice)
+    Page.objects.filter(pk=notice.pk).update(expire_at=datetime(2031, 5, 4, 12, tzinfo=UTC))
+    assert "The privacy notice is set to expire on 04 May 2031" in text_of(client.get(reverse("wagtailadmin_home")))
 
 
 # Group permissions after migrate

@@ -145,9 +145,9 @@ def test_amenities_must_all_be_offered(client, homes, amenities):
     assert listing(client, amenity=[hot_tub, wifi]) == ["Brunswick Cabin"]
 
 
-def test_pets_type_state_and_city(client, homes):
+def test_pets_property_type_state_and_city(client, homes):
     assert listing(client, pets=1) == ["Brunswick Cabin", "Macon House"]
-    assert listing(client, type="villa") == ["Savannah Villa"]
+    assert listing(client, property_type="villa") == ["Savannah Villa"]
     assert listing(client, state="oh") == ["Akron Apartment", "Old Site Home"]
     assert listing(client, state="GA", city="savannah") == ["Savannah Villa"]
 
@@ -231,7 +231,7 @@ def test_every_sort_pages_through_every_letting_once_forward_and_back(client, ho
         ({"price_min": "300", "price_max": "100"}, "price_max", "must not be below the lowest"),
         ({"price_min": "-5"}, "price_min", "Enter 0 or more."),
         ({"amenity": "999999"}, "amenity", "is not one of the amenities listed"),
-        ({"type": "castle"}, "type", "is not a type of home we let"),
+        ({"property_type": "castle"}, "property_type", "is not a type of home we let"),
         ({"sort": "random"}, "sort", "is not a way to sort lettings"),
         ({"state": "ZZ"}, "state", "is not a US state code"),
     ],
@@ -255,13 +255,13 @@ def test_the_form_keeps_what_the_visitor_chose(client, homes, amenities):
     hot_tub = amenities["Hot tub"].pk
     page = soup(
         client.get(
-            f"/lettings/?guests=4&type=cabin&amenity={hot_tub}&pets=1&sort=-price&check_in="
+            f"/lettings/?guests=4&property_type=cabin&amenity={hot_tub}&pets=1&sort=-price&check_in="
             f"{next_month(12)}&check_out={next_month(15)}"
         )
     )
     assert page.select_one("#id_guests")["value"] == "4"
     assert page.select_one("#id_check_in")["value"] == next_month(12).isoformat()
-    assert page.select_one("#id_type option[selected]")["value"] == "cabin"
+    assert page.select_one("#id_property_type option[selected]")["value"] == "cabin"
     assert page.select_one("#id_sort option[selected]")["value"] == "-price"
     assert page.select_one(f"#id_amenity_{hot_tub}").has_attr("checked")
     assert page.select_one("#id_pets").has_attr("checked")

@@ -68,6 +68,27 @@ def test_an_editor_gets_the_cached_page_with_their_user_bar_as_a_full_render_sho
     assert USER_BAR not in visitor.get(path).content
 
 
+@pytest.mark.parametrize("path", PAGES)
+def test_a_page_with_a_user_bar_says_cache_control_private_and_the_visitors_page_does_not(
+    site, visitor, editor, path, settings
+):
+    warm(visitor, path)
+    client = logged_in(editor)
+    rendered = client.get(path)
+    cached = client.get(path)
+    assert cached["X-Page-Cache"] == "hit, user bar"
+    for response in (rendered, cached):
+        assert USER_BAR in response.content
+        assert "private" in response["Cache-Control"], path
+        assert "public" not in response["Cache-Control"]
+    assert "private" not in visitor.get(path).get("Cache-Control", "")
+    client.cookies["messages"] = "waiting"  # rendered in full, outside the cache
+    assert "private" in client.get(path)["Cache-Control"]
+    del client.cookies["messages"]
+    settings.PAGE_CACHE_SECONDS = 0  # no page cache at all: still the editor's own page
+    assert "private" in client.get(path)["Cache-Control"]
+
+
 def test_the_user_bar_links_the_page_the_editor_reads(site, visitor, editor):
     warm(visitor, "/lettings/green-haus/")
     warm(visitor, "/lettings/")

@@ -1,7 +1,8 @@
-"""Who may change what on profiles: editors manage ordinary users' profiles; staff profiles and e-mails are the CTO's.
+"""Who may change what on profiles: editors manage ordinary users' profiles; staff and CMS profiles are the CTO's.
 
-Only a superuser switches ``show_email`` or creates, edits or deletes the profile of a staff account,
-in the Wagtail admin (``/cms/``) and in the Django admin (``/admin/``); the server enforces it, not
+Only a superuser switches ``show_email`` or creates, edits or deletes the profile of a staff account
+or a CMS account (``wagtailadmin.access_admin`` directly or through a group, or in any group), in
+the Wagtail admin (``/cms/``) and in the Django admin (``/admin/``); the server enforces it, not
 only the form's look. Deleting a user who has a profile says the profile goes too.
 """
 
@@ -9,7 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 from bs4 import BeautifulSoup
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from profiles.models import Profile
@@ -21,6 +22,7 @@ ADD_URL = "wagtailsnippets_profiles_profile:add"
 EDIT_URL = "wagtailsnippets_profiles_profile:edit"
 DELETE_URL = "wagtailsnippets_profiles_profile:delete"
 LIST_URL = "wagtailsnippets_profiles_profile:list"
+CMS_ACCOUNT_REFUSED = "Only an administrator can give a profile to a staff or CMS account"
 
 
 def profile_form(profile_or_user, favorite_city: str = "Lisbon", show_email: bool | None = None) -> dict:
@@ -92,8 +94,64 @@ def test_editor_cannot_create_a_profile_for_a_staff_account(client, editor, supe
     for staff in (superuser, clerk):
         response = client.post(reverse(ADD_URL), profile_form(staff, show_email=True))
         assert response.status_code == 200
-        assert "Select a valid choice" in response.text
+        assert CMS_ACCOUNT_REFUSED in response.text
     assert not Profile.objects.exists()
+
+
+@pytest.fixture
+def cms_accounts(db, moderator):
+    """Return accounts that reach the CMS without being staff: in a group, or granted admin access directly."""
+    direct = make_user("direct")
+    direct.user_permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    grouped = make_user("grouped")
+    grouped.groups.add(Group.objects.create(name="Photographers"))  # a group with no permission at all
+    return [moderator, direct, grouped]
+
+
+def test_editor_cannot_create_a_profile_for_a_cms_account(client, editor, cms_accounts):
+    client.force_login(editor)
+    for account in [*cms_accounts, editor]:
+        response = client.post(reverse(ADD_URL), profile_form(account, "Moderation City"))
+        assert response.status_code == 200
+        assert CMS_ACCOUNT_REFUSED in response.text
+    assert not Profile.objects.exists()
+    make_user("plain")
+    assert user_choices(client.get(reverse(ADD_URL))) == {"plain"}
+    assert "Moderation City" not in client.get("/search/?q=moderation").text
+
+
+def test_editor_cannot_change_or_delete_a_cms_accounts_profile(client, editor, cms_accounts):
+    profiles = [Profile.objects.create(user=account, favorite_city="Boston") for account in cms_accounts]
+    client.force_login(editor)
+    for profile in profiles:
+        url = reverse(EDIT_URL, args=[profile.pk])
+        opened = client.get(url, follow=True)
+        assert f"Only an administrator can change the profile of a CMS account ({profile.user.username})" in opened.text
+        client.post(url, profile_form(profile, "Hacked", show_email=True))
+        client.post(reverse(DELETE_URL, args=[profile.pk]))
+    response = client.post(bulk_delete_url(profiles), follow=True)
+    assert "Only an administrator can delete the profile of a CMS account (moe)" in response.text
+    assert list(Profile.objects.values_list("favorite_city", flat=True)) == ["Boston"] * 3
+    listing = client.get(reverse(LIST_URL)).text
+    assert not any(reverse(EDIT_URL, args=[profile.pk]) in listing for profile in profiles)
+
+
+def test_the_profile_list_asks_who_may_be_changed_in_a_fixed_number_of_queries(
+    client, editor, cms_accounts, django_assert_max_num_queries
+):
+    for number in range(15):
+        make_profile(f"plain{number:02d}")
+    client.force_login(editor)
+    client.get(reverse(LIST_URL))
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse(LIST_URL)).status_code == 200
+
+
+def test_superuser_may_still_give_a_cms_account_a_profile(client, superuser, moderator):
+    client.force_login(superuser)
+    assert "moe" in user_choices(client.get(reverse(ADD_URL)))
+    assert client.post(reverse(ADD_URL), profile_form(moderator)).status_code == 302
+    assert Profile.objects.filter(user=moderator).exists()
 
 
 def test_user_choice_offers_staff_accounts_to_the_superuser_only(client, editor, superuser):
@@ -223,6 +281,24 @@ def test_django_admin_staff_profiles_are_the_superusers(client, clerk, superuser
     refused = client.post(reverse("admin:profiles_profile_add"), {"user": clerk.pk, "favorite_city": "Rome"})
     assert refused.status_code == 200
     assert not Profile.objects.filter(user=clerk).exists()
+
+
+def test_django_admin_cms_accounts_profiles_are_the_superusers(client, clerk, cms_accounts):
+    client.force_login(clerk)
+    add_url = reverse("admin:profiles_profile_add")
+    assert not user_choices(client.get(add_url)) & {"moe", "direct", "grouped"}
+    for account in cms_accounts:
+        refused = client.post(add_url, {"user": account.pk, "favorite_city": "Rome"})
+        assert refused.status_code == 200
+        assert CMS_ACCOUNT_REFUSED in refused.text
+    assert not Profile.objects.exists()
+    profile = Profile.objects.create(user=cms_accounts[0], favorite_city="Boston")
+    change_url = reverse("admin:profiles_profile_change", args=[profile.pk])
+    client.post(change_url, {"user": profile.user.pk, "favorite_city": "X"})
+    delete = client.post(reverse("admin:profiles_profile_delete", args=[profile.pk]), {"post": "yes"})
+    assert delete.status_code == 403
+    profile.refresh_from_db()
+    assert profile.favorite_city == "Boston"
 
 
 # Moving a profile to another account, and Wagtail's copy view

@@ -27,7 +27,7 @@ EXPECTED_QUERIES = {
     # passes every filter below: its dates are free, it sleeps 4, has the hot tub and allows pets).
     "/lettings/?check_in={check_in}&check_out={check_out}&guests=4": 5,
     "/lettings/?check_in={check_in}&check_out={check_out}&guests=4&after={first_pk}": 5,
-    "/lettings/?bedrooms=2&price_min=50&price_max=400&type=cabin": 5,
+    "/lettings/?bedrooms=2&price_min=50&price_max=400&property_type=cabin": 5,
     "/lettings/?amenity={hot_tub}&pets=1&after={first_pk}": 5,
     "/lettings/?sort=price": 5,
     "/lettings/?sort=price&after={first_pk}": 5,

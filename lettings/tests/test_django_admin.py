@@ -341,3 +341,40 @@ def test_a_draft_waiting_for_moderation_is_named_as_such(client, superuser, edit
     # A made-up revision number is a form error, never a server error.
     data = letting_data(letting.address, slug=letting.slug, opened_revision="x", replace_draft="on")
     assert client.post(reverse("admin:lettings_lettingpage_change", args=[letting.pk]), data).status_code == 200
+
+
+# Item 4 of issue 22: rich text typed in the Django admin is cleaned to what the Wagtail editor allows.
+
+HOSTILE_BODY = (
+    '<p>Hello<script>alert(1)</script> <img src=x onerror="alert(2)"> <a href="javascript:alert(3)">there</a></p>'
+    '<h2 onclick="alert(4)">Heading</h2><p style="color:red"><b>Bold</b> stays.</p>'
+)
+
+
+def test_rich_text_typed_in_the_django_admin_is_cleaned_before_it_reaches_the_page(client, superuser, lettings_index):
+    client.force_login(superuser)
+    data = letting_data(make_address(), body=HOSTILE_BODY, house_rules=HOSTILE_BODY)
+    assert client.post(reverse("admin:lettings_lettingpage_add"), data).status_code == 302
+    letting = LettingPage.objects.get(title="Admin Letting")
+    revision = letting.latest_revision.content
+    for stored in (letting.body, letting.house_rules, revision["body"], revision["house_rules"]):
+        for bad in ("<script", "alert(", "onerror", "javascript:", "onclick", "style=", "<img"):
+            assert bad not in stored
+        assert "Hello" in stored
+        assert "<b>Bold</b> stays." in stored
+    assert "<h2" in letting.body
+    assert "<h2" not in letting.house_rules  # house rules have no headings in the editor
+    client.logout()
+    page = client.get("/lettings/admin-letting/").text
+    assert "Hello" in page
+    for bad in ("alert(", "onerror", "javascript:"):
+        assert bad not in page
+
+
+def test_a_letting_saved_again_in_the_django_admin_is_not_its_own_newer_draft(client, superuser, lettings_index):
+    # Its row and its revision are cleaned alike: the next form opens without a warning.
+    client.force_login(superuser)
+    data = letting_data(make_address(), body="<b><p>Odd</p></b><p>Hello</p>", publish="")
+    assert client.post(reverse("admin:lettings_lettingpage_add"), data).status_code == 302
+    letting = LettingPage.objects.get(title="Admin Letting")
+    assert "newer draft" not in open_change_form(client, superuser, letting).text

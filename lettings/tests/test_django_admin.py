@@ -218,6 +218,8 @@ def open_change_form(client, superuser, letting: LettingPage):
     client.force_login(superuser)
     response = client.get(reverse("admin:lettings_lettingpage_change", args=[letting.pk]))
     assert response.status_code == 200
+    latest = LettingPage.objects.get(pk=letting.pk).latest_revision_id
+    assert f'name="opened_revision" value="{latest}"' in response.text  # what the browser posts back
     return response
 
 

@@ -17,6 +17,7 @@ the "Compare" view of the page's history): a revision the Django admin itself sa
 not one.
 """
 
+import logging
 from dataclasses import dataclass
 
 from django import forms
@@ -24,6 +25,8 @@ from django.contrib import messages
 from django.utils import timezone
 from django.utils.formats import date_format
 from wagtail.models import Page, Revision
+
+logger = logging.getLogger(__name__)
 
 REPLACE_LABEL = "Replace the newer draft"
 
@@ -79,11 +82,17 @@ def _newer_draft(page: Page) -> NewerDraft | None:
     if page.pk is None or page.latest_revision_id is None:
         return None
     revision = page.latest_revision
-    draft = revision.as_object()
-    comparisons = page.get_edit_handler().get_bound_panel(instance=page, form=None, request=None).get_comparison()
-    changed = tuple(
-        str(comparison.field_label()) for compare in comparisons if (comparison := compare(page, draft)).has_changed()
-    )
+    try:
+        draft = revision.as_object()
+        comparisons = page.get_edit_handler().get_bound_panel(instance=page, form=None, request=None).get_comparison()
+        changed = tuple(
+            str(comparison.field_label())
+            for compare in comparisons
+            if (comparison := compare(page, draft)).has_changed()
+        )
+    except Exception:  # a revision that cannot be read or compared is treated as a newer draft: never a 500
+        logger.exception("Could not compare page %s with its latest revision %s", page.pk, revision.pk)
+        changed = ("fields that could not be compared",)
     if not changed:
         return None
     workflow_state = page.current_workflow_state

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from wagtail.models import Revision
 
 from lettings.models import Address, LettingPage
 from testing.factories import make_address, make_letting
@@ -380,3 +381,18 @@ def test_a_letting_saved_again_in_the_django_admin_is_not_its_own_newer_draft(cl
     assert client.post(reverse("admin:lettings_lettingpage_add"), data).status_code == 302
     letting = LettingPage.objects.get(title="Admin Letting")
     assert "newer draft" not in open_change_form(client, superuser, letting).text
+
+
+def test_a_revision_that_cannot_be_compared_counts_as_a_newer_draft(client, superuser, lettings_index, monkeypatch):
+    letting = make_letting(lettings_index, title="Live Title")
+
+    def unreadable(revision):
+        raise ValueError("a revision of an older schema")
+
+    monkeypatch.setattr(Revision, "as_object", unreadable)
+    response = open_change_form(client, superuser, letting)
+    assert "fields that could not be compared" in response.text
+    data = {**letting_data(letting.address, slug=letting.slug), "opened_revision": opened_revision(response)}
+    refused = client.post(reverse("admin:lettings_lettingpage_change", args=[letting.pk]), data)
+    assert refused.status_code == 200
+    assert "newer draft" in " ".join(refused.context["adminform"].form.non_field_errors())

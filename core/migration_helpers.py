@@ -1,4 +1,4 @@
-"""Helpers for data migrations that add pages to the tree without the live model's tree methods."""
+"""Helpers for data migrations: pages added to the tree without the live model's tree methods, rich text cleaned."""
 
 PATH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 STEP_LENGTH = 4
@@ -72,3 +72,44 @@ def set_show_in_menus(apps, app_label: str, model_name: str, value: bool) -> Non
             revision = revision_model.objects.get(pk=page.latest_revision_id)
             revision.content = {**revision.content, "show_in_menus": value}
             revision.save(update_fields=["content"])
+
+
+def clean_rich_text(apps, app_label: str, model_name: str, features_by_field: dict[str, list[str]]) -> int:
+    """Clean rich-text fields of every row of ``app_label.model_name`` and of every revision of it; return the count.
+
+    ``features_by_field`` names each rich-text field with the editor features it had when the
+    migration was written (historical fields do not keep them). Rows and revisions are written only
+    where cleaning changes something, with ``update()`` (no signal). A revision's child objects are
+    left as they are: no child model of the project has rich text.
+    """
+    from core.rich_text import clean_html  # the conversion itself: Wagtail's, not a historical model
+
+    model = apps.get_model(app_label, model_name)
+    names = list(features_by_field)
+    changed = 0
+    for pk, *values in model.objects.values_list("pk", *names).iterator():
+        cleaned = {name: clean_html(value, features_by_field[name]) for name, value in zip(names, values, strict=True)}
+        updates = {name: value for (name, value), old in zip(cleaned.items(), values, strict=True) if value != old}
+        if updates:
+            model.objects.filter(pk=pk).update(**updates)
+            changed += 1
+    content_type = apps.get_model("contenttypes", "ContentType").objects.filter(
+        app_label=app_label, model=model_name.lower()
+    )
+    revision_model = apps.get_model("wagtailcore", "Revision")
+    for revision in revision_model.objects.filter(content_type__in=content_type).only("pk", "content").iterator():
+        content = revision.content
+        if not isinstance(content, dict):
+            continue
+        cleaned = {
+            **content,
+            **{
+                name: clean_html(content[name], features)
+                for name, features in features_by_field.items()
+                if isinstance(content.get(name), str)
+            },
+        }
+        if cleaned != content:
+            revision_model.objects.filter(pk=revision.pk).update(content=cleaned)
+            changed += 1
+    return changed

@@ -1,8 +1,12 @@
 """Raw CRUD on addresses and lettings in the Django admin (``/admin/``), for the superuser.
 
 A letting is a Wagtail page, so creating one here puts it in the page tree under the lettings
-index (with a revision, published when "live" is ticked) and deleting one removes it from the
-tree cleanly; ``manage.py fixtree`` finds nothing to repair afterwards.
+index (with a revision, published only when "Published" is ticked: it starts unticked) and deleting
+one removes it from the tree cleanly; ``manage.py fixtree`` finds nothing to repair afterwards.
+
+The change form edits the letting as it is live (its row), not an editor's newer draft: it says that
+such a draft exists and refuses to save over it unless the superuser ticks "Replace the newer draft",
+and refuses a form opened before another revision was saved (``core.page_admin``).
 
 Addresses and images that a letting still uses (in its page, its latest draft or a scheduled
 revision) cannot be deleted here either: the delete page lists them as protected, as Django does for
@@ -17,6 +21,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.text import capfirst
 from wagtail.images import get_image_model
+
+from core.page_admin import DraftAwarePageAdmin, DraftAwarePageAdminForm
 
 from .models import (
     NUMERIC_SLUG_MESSAGE,
@@ -98,10 +104,19 @@ if admin.site.is_registered(get_image_model()):
     admin.site.register(get_image_model(), ImageAdmin)
 
 
-class LettingAdminForm(forms.ModelForm):
-    """The letting form of the Django admin: plain text areas, and a slug checked against the tree."""
+class LettingAdminForm(DraftAwarePageAdminForm):
+    """The letting form of the Django admin: plain text areas, a slug checked against the tree, drafts kept.
 
-    publish = forms.BooleanField(required=False, initial=True, label="Published", help_text="Shown on the public site.")
+    "Published" starts unticked for a new letting: publishing here skips the moderation editors go
+    through, so it is a choice, never a default.
+    """
+
+    publish = forms.BooleanField(
+        required=False,
+        initial=False,
+        label="Published",
+        help_text="Shown on the public site. Unticked, the letting is saved as a draft, not shown.",
+    )
 
     class Meta:
         """Only the letting's own fields: the page tree fields are managed by Wagtail."""
@@ -159,7 +174,7 @@ class LettingAdminForm(forms.ModelForm):
 
 
 @admin.register(LettingPage)
-class LettingPageAdmin(admin.ModelAdmin):
+class LettingPageAdmin(DraftAwarePageAdmin, admin.ModelAdmin):
     """Lettings as raw records; saving keeps the Wagtail page tree and revisions consistent."""
 
     form = LettingAdminForm

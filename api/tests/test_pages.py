@@ -55,7 +55,7 @@ def test_the_listing_shows_every_fact_the_address_amenities_photos_and_upcoming_
         "check_in_time": "16:00",
         "check_out_time": "10:00",
         "pets_allowed": True,
-        "house_rules": "<p>No <b>parties</b>.</p>",
+        "house_rules": '<p data-block-key="rules">No <b>parties</b>.</p>',
     }
     assert item["address"] == {
         "street": "12 Bedford Street",

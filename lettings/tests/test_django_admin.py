@@ -5,9 +5,11 @@ import io
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from wagtail.models import Revision
 
 from lettings.models import Address, LettingPage
 from testing.factories import make_address, make_letting
+from testing.forms import letting_form
 
 pytestmark = pytest.mark.django_db
 
@@ -116,8 +118,10 @@ def test_letting_changed_and_unpublished_then_deleted_in_the_django_admin(client
     letting = make_letting(lettings_index, title="Old Title")
     client.force_login(superuser)
     url = reverse("admin:lettings_lettingpage_change", args=[letting.pk])
-    assert client.get(url).status_code == 200
-    response = client.post(url, letting_data(letting.address, title="New Title", slug=letting.slug, publish=""))
+    opened = client.get(url)
+    assert opened.status_code == 200
+    data = letting_data(letting.address, title="New Title", slug=letting.slug, publish="")
+    response = client.post(url, {**data, "opened_revision": opened_revision(opened)})
     assert response.status_code == 302
     letting.refresh_from_db()
     assert letting.title == "New Title"
@@ -189,3 +193,206 @@ def test_editor_gets_the_login_page_and_no_data(client, editor, lettings_index):
         assert response.redirect_chain[-1][0].startswith(reverse("admin:login"))
         assert "Private Data" not in response.text
         assert "not authorized" in response.text
+
+
+# Item 3 of issue 22: the superuser's save never silently replaces an editor's newer draft.
+
+
+def editor_saves_a_draft(client, editor, letting: LettingPage, title: str) -> None:
+    """Save a draft of ``letting`` in the Wagtail admin as ``editor``, with a new title and body."""
+    client.force_login(editor)
+    data = letting_form(letting.address, title=title, slug=letting.slug)
+    response = client.post(reverse("wagtailadmin_pages:edit", args=[letting.pk]), data)
+    assert response.status_code == 302
+
+
+def what_the_editor_sees(client, editor, letting: LettingPage) -> str:
+    """Return the title the Wagtail admin's edit form shows ``editor`` for ``letting``."""
+    client.force_login(editor)
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[letting.pk]))
+    assert response.status_code == 200
+    return response.context["form"]["title"].value()
+
+
+def open_change_form(client, superuser, letting: LettingPage):
+    """Open the Django admin's change form of ``letting`` as the superuser; return the response."""
+    client.force_login(superuser)
+    response = client.get(reverse("admin:lettings_lettingpage_change", args=[letting.pk]))
+    assert response.status_code == 200
+    latest = LettingPage.objects.get(pk=letting.pk).latest_revision_id
+    assert f'name="opened_revision" value="{latest}"' in response.text  # what the browser posts back
+    return response
+
+
+def opened_revision(response) -> str:
+    """Return the revision the change form was opened on (its hidden field), as the browser posts it back."""
+    return response.context["adminform"].form["opened_revision"].value() or ""
+
+
+def test_a_new_letting_in_the_django_admin_is_not_published_unless_ticked(client, superuser, lettings_index):
+    client.force_login(superuser)
+    form = client.get(reverse("admin:lettings_lettingpage_add")).context["adminform"].form
+    assert form["publish"].value() is False
+    assert 'name="publish" checked' not in str(form["publish"])
+    data = letting_data(make_address(), title="Quiet Letting")
+    del data["publish"]  # an unticked box is not posted
+    assert client.post(reverse("admin:lettings_lettingpage_add"), data).status_code == 302
+    letting = LettingPage.objects.get(title="Quiet Letting")
+    assert not letting.live
+    assert letting.latest_revision is not None
+
+
+def test_a_live_letting_without_a_newer_draft_saves_at_once(client, superuser, editor, lettings_index):
+    letting = make_letting(lettings_index, title="Plain Title")
+    response = open_change_form(client, superuser, letting)
+    assert "newer draft" not in response.text
+    data = letting_data(letting.address, title="Superuser Title", slug=letting.slug)
+    data["opened_revision"] = opened_revision(response)
+    response = client.post(reverse("admin:lettings_lettingpage_change", args=[letting.pk]), data)
+    assert response.status_code == 302
+    letting.refresh_from_db()
+    assert (letting.title, letting.live, letting.has_unpublished_changes) == ("Superuser Title", True, False)
+    assert what_the_editor_sees(client, editor, letting) == "Superuser Title"
+
+
+def test_a_newer_draft_is_named_and_never_replaced_unless_the_superuser_confirms(
+    client, superuser, editor, lettings_index
+):
+    letting = make_letting(lettings_index, title="Live Title")
+    editor_saves_a_draft(client, editor, letting, "Editor's Draft")
+    draft = letting.revisions.order_by("-pk").first()
+
+    response = open_change_form(client, superuser, letting)
+    assert "newer draft" in response.text
+    assert "edna" in response.text  # who saved it
+    data = letting_data(letting.address, title="Superuser Title", slug=letting.slug)
+    data["opened_revision"] = opened_revision(response)
+    url = reverse("admin:lettings_lettingpage_change", args=[letting.pk])
+    refused = client.post(url, data)
+    assert refused.status_code == 200
+    assert "newer draft" in " ".join(refused.context["adminform"].form.non_field_errors())
+    letting.refresh_from_db()
+    assert (letting.title, letting.latest_revision_id) == ("Live Title", draft.pk)
+    assert what_the_editor_sees(client, editor, letting) == "Editor's Draft"
+
+    client.force_login(superuser)
+    confirmed = client.post(url, {**data, "replace_draft": "on"})
+    assert confirmed.status_code == 302
+    letting.refresh_from_db()
+    assert (letting.title, letting.live) == ("Superuser Title", True)
+    assert what_the_editor_sees(client, editor, letting) == "Superuser Title"
+    assert letting.revisions.filter(pk=draft.pk).exists()  # the editor's draft stays in the history
+
+
+def test_a_draft_saved_after_the_form_was_opened_is_not_replaced(client, superuser, editor, lettings_index):
+    letting = make_letting(lettings_index, title="Live Title")
+    response = open_change_form(client, superuser, letting)
+    assert "newer draft" not in response.text
+    editor_saves_a_draft(client, editor, letting, "Editor's Draft")
+
+    client.force_login(superuser)
+    data = letting_data(letting.address, title="Superuser Title", slug=letting.slug, replace_draft="on")
+    data["opened_revision"] = opened_revision(response)
+    refused = client.post(reverse("admin:lettings_lettingpage_change", args=[letting.pk]), data)
+    assert refused.status_code == 200
+    assert "changed since" in " ".join(refused.context["adminform"].form.non_field_errors())
+    letting.refresh_from_db()
+    assert letting.title == "Live Title"
+    assert what_the_editor_sees(client, editor, letting) == "Editor's Draft"
+
+
+def test_a_never_published_letting_opens_on_its_editors_latest_draft(client, superuser, editor, lettings_index):
+    # Wagtail writes an unpublished page's drafts to its row too: the Django admin shows the latest one.
+    client.force_login(editor)
+    add_url = reverse("wagtailadmin_pages:add", args=["lettings", "lettingpage", lettings_index.pk])
+    assert client.post(add_url, letting_form(make_address(), title="First Draft")).status_code == 302
+    letting = LettingPage.objects.get(slug="lakeside-cabin")
+    editor_saves_a_draft(client, editor, letting, "Second Draft")
+
+    response = open_change_form(client, superuser, letting)
+    assert "newer draft" not in response.text
+    assert response.context["adminform"].form["title"].value() == "Second Draft"
+    data = letting_data(letting.address, title="Second Draft, checked", slug=letting.slug, publish="")
+    data["opened_revision"] = opened_revision(response)
+    assert client.post(reverse("admin:lettings_lettingpage_change", args=[letting.pk]), data).status_code == 302
+    assert what_the_editor_sees(client, editor, letting) == "Second Draft, checked"
+
+
+def test_an_unpublished_letting_saved_in_the_django_admin_is_not_its_own_newer_draft(client, superuser, lettings_index):
+    client.force_login(superuser)
+    data = letting_data(make_address(), title="Quiet Letting", publish="")
+    assert client.post(reverse("admin:lettings_lettingpage_add"), data).status_code == 302
+    letting = LettingPage.objects.get(title="Quiet Letting")
+    response = open_change_form(client, superuser, letting)
+    assert "newer draft" not in response.text
+    data = {**data, "title": "Quieter Letting", "slug": letting.slug, "opened_revision": opened_revision(response)}
+    assert client.post(reverse("admin:lettings_lettingpage_change", args=[letting.pk]), data).status_code == 302
+    letting.refresh_from_db()
+    assert letting.title == "Quieter Letting"
+
+
+def test_a_draft_waiting_for_moderation_is_named_as_such(client, superuser, editor, lettings_index):
+    letting = make_letting(lettings_index, title="Live Title")
+    client.force_login(editor)
+    data = letting_form(letting.address, title="Submitted Draft", slug=letting.slug, **{"action-submit": "submit"})
+    assert client.post(reverse("wagtailadmin_pages:edit", args=[letting.pk]), data).status_code == 302
+    response = open_change_form(client, superuser, letting)
+    warning = next(str(message) for message in response.context["messages"] if "newer draft" in str(message))
+    assert "saved by edna" in warning
+    assert "changing Title" in warning
+    assert "waiting for moderation" in warning
+    # A made-up revision number is a form error, never a server error.
+    data = letting_data(letting.address, slug=letting.slug, opened_revision="x", replace_draft="on")
+    assert client.post(reverse("admin:lettings_lettingpage_change", args=[letting.pk]), data).status_code == 200
+
+
+# Item 4 of issue 22: rich text typed in the Django admin is cleaned to what the Wagtail editor allows.
+
+HOSTILE_BODY = (
+    '<p>Hello<script>alert(1)</script> <img src=x onerror="alert(2)"> <a href="javascript:alert(3)">there</a></p>'
+    '<h2 onclick="alert(4)">Heading</h2><p style="color:red"><b>Bold</b> stays.</p>'
+)
+
+
+def test_rich_text_typed_in_the_django_admin_is_cleaned_before_it_reaches_the_page(client, superuser, lettings_index):
+    client.force_login(superuser)
+    data = letting_data(make_address(), body=HOSTILE_BODY, house_rules=HOSTILE_BODY)
+    assert client.post(reverse("admin:lettings_lettingpage_add"), data).status_code == 302
+    letting = LettingPage.objects.get(title="Admin Letting")
+    revision = letting.latest_revision.content
+    for stored in (letting.body, letting.house_rules, revision["body"], revision["house_rules"]):
+        for bad in ("<script", "alert(", "onerror", "javascript:", "onclick", "style=", "<img"):
+            assert bad not in stored
+        assert "Hello" in stored
+        assert "<b>Bold</b> stays." in stored
+    assert "<h2" in letting.body
+    assert "<h2" not in letting.house_rules  # house rules have no headings in the editor
+    client.logout()
+    page = client.get("/lettings/admin-letting/").text
+    assert "Hello" in page
+    for bad in ("alert(", "onerror", "javascript:"):
+        assert bad not in page
+
+
+def test_a_letting_saved_again_in_the_django_admin_is_not_its_own_newer_draft(client, superuser, lettings_index):
+    # Its row and its revision are cleaned alike: the next form opens without a warning.
+    client.force_login(superuser)
+    data = letting_data(make_address(), body="<b><p>Odd</p></b><p>Hello</p>", publish="")
+    assert client.post(reverse("admin:lettings_lettingpage_add"), data).status_code == 302
+    letting = LettingPage.objects.get(title="Admin Letting")
+    assert "newer draft" not in open_change_form(client, superuser, letting).text
+
+
+def test_a_revision_that_cannot_be_compared_counts_as_a_newer_draft(client, superuser, lettings_index, monkeypatch):
+    letting = make_letting(lettings_index, title="Live Title")
+
+    def unreadable(revision):
+        raise ValueError("a revision of an older schema")
+
+    monkeypatch.setattr(Revision, "as_object", unreadable)
+    response = open_change_form(client, superuser, letting)
+    assert "fields that could not be compared" in response.text
+    data = {**letting_data(letting.address, slug=letting.slug), "opened_revision": opened_revision(response)}
+    refused = client.post(reverse("admin:lettings_lettingpage_change", args=[letting.pk]), data)
+    assert refused.status_code == 200
+    assert "newer draft" in " ".join(refused.context["adminform"].form.non_field_errors())

@@ -1,11 +1,15 @@
 """Editors and moderators in the Wagtail admin (``/cms/``): letting pages and address snippets."""
 
+import json
+
 import pytest
 from django.urls import reverse
+from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
 from wagtail.models import Workflow
 from wagtail.test.utils import WagtailPageTestCase
+from wagtail.test.utils.form_data import rich_text
 
-from lettings.models import Address, Amenity, LettingIndexPage, LettingPage
+from lettings.models import RICH_TEXT_FEATURES, Address, Amenity, LettingIndexPage, LettingPage
 from testing.factories import make_address, make_image, make_letting
 from testing.forms import letting_form
 
@@ -215,3 +219,63 @@ def test_deleting_an_amenity_in_use_says_how_many_lettings_offer_it(client, edit
     assert "“Hot tub” is offered by 2 lettings: deleting it removes it from them at once" in confirm.text
     assert client.post(reverse("wagtailsnippets_lettings_amenity:delete", args=[hot_tub.pk])).status_code == 302
     assert not LettingPage.objects.filter(amenities__name="Hot tub").exists()
+
+
+def test_the_editors_own_rich_text_is_stored_as_the_editor_wrote_it(client, editor, lettings_index):
+    # Issue 22, item 4: the cleaning every save runs keeps what the editor legitimately stores.
+    html = (
+        "<h2>The house</h2><h3>Rooms</h3>"
+        f'<p>Near <a linktype="page" id="{lettings_index.pk}">our other homes</a>, '
+        '<a href="https://example.com/?a=1&amp;b=2">a map</a> and <a href="mailto:owner@example.com">mail</a>.</p>'
+        "<p><b>Bold</b>, <i>italic</i>, <b><i>both</i></b>, “quotes” &amp; é<br/>and a line break.</p>"
+        "<hr/><ul><li>One</li><li>Two<ul><li>Nested</li></ul></li></ul><ol><li>First</li></ol>"
+    )
+    posted = rich_text(html, features=RICH_TEXT_FEATURES)  # the contentstate the Draftail editor posts
+    expected = ContentstateConverter(RICH_TEXT_FEATURES).to_database_format(posted)
+    client.force_login(editor)
+    add_url = reverse("wagtailadmin_pages:add", args=["lettings", "lettingpage", lettings_index.pk])
+    assert client.post(add_url, letting_form(make_address(), body=posted)).status_code == 302
+    letting = LettingPage.objects.get(slug="lakeside-cabin")
+    assert letting.body == expected
+    assert letting.latest_revision.content["body"] == expected
+    assert f'<a linktype="page" id="{lettings_index.pk}">our other homes</a>' in expected
+
+
+def test_hostile_editor_content_is_stored_clean(client, editor, lettings_index):
+    # A hand-made post (not what Draftail sends): text that looks like markup, a javascript: link, unknown types.
+    contentstate = {
+        "blocks": [
+            {
+                "key": "a1b2c",
+                "type": "unstyled",
+                "text": "Hello <script>alert(1)</script> there",
+                "depth": 0,
+                "inlineStyleRanges": [{"offset": 0, "length": 5, "style": "onmouseover"}],
+                "entityRanges": [{"offset": 0, "length": 5, "key": 0}, {"offset": 6, "length": 8, "key": 1}],
+                "data": {},
+            },
+            {
+                "key": "d3e4f",
+                "type": "script",
+                "text": "alert(2)",
+                "depth": 0,
+                "inlineStyleRanges": [],
+                "entityRanges": [],
+                "data": {},
+            },
+        ],
+        "entityMap": {
+            "0": {"type": "LINK", "mutability": "MUTABLE", "data": {"url": "javascript:alert(3)"}},
+            "1": {"type": "IMAGE", "mutability": "IMMUTABLE", "data": {"src": "x", "onerror": "alert(4)"}},
+        },
+    }
+    client.force_login(editor)
+    add_url = reverse("wagtailadmin_pages:add", args=["lettings", "lettingpage", lettings_index.pk])
+    data = letting_form(make_address(), body=json.dumps(contentstate))
+    assert client.post(add_url, data).status_code == 302
+    letting = LettingPage.objects.get(slug="lakeside-cabin")
+    for stored in (letting.body, letting.latest_revision.content["body"]):
+        assert "Hello" in stored
+        assert "&lt;/script&gt; there" in stored  # text stays text (the unknown IMAGE entity took its own)
+        for bad in ("<script", "javascript:", "onerror", "onmouseover", "alert(2)", "<img"):
+            assert bad not in stored

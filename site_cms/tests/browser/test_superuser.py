@@ -45,6 +45,7 @@ def test_superuser_crud_in_the_django_admin(page, second_page, site):
     page.fill("#id_title", f"Admin Letting {suffix}")
     page.select_option("#id_address", label=f"77 Admin Street {suffix}")
     page.fill("#id_summary", "Added by the CTO.")
+    page.check("#id_publish")  # unticked by default: publishing here skips moderation
     page.click("input[name=_save]")
     assert "was added successfully" in page.locator(".messagelist").inner_text()
     visitor = second_page

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lettings', '0011_bathrooms_at_most_fifty'),
+        ('lettings', '0012_clean_rich_text'),
     ]
 
     operations = [

@@ -81,7 +81,7 @@ def run_start(tmp_path, *args: str, **env: str) -> list[str]:
 def test_web_never_migrates_when_a_database_url_is_set(tmp_path):
     calls = run_start(tmp_path, "web", DATABASE_URL="postgres://db.example/app", PORT="8123")
     assert len(calls) == 1
-    assert calls[0].startswith("gunicorn site_cms.wsgi:application --bind 0.0.0.0:8123")
+    assert calls[0].startswith("gunicorn site_cms.wsgi:application --no-control-socket --bind 0.0.0.0:8123")
 
 
 def test_the_release_phase_migrates_then_writes_the_public_address(tmp_path):

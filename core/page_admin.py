@@ -14,7 +14,9 @@ is refused and says so, even with the box ticked, since that box answered anothe
 A *newer draft* is a latest revision whose content differs from the row in any field the Wagtail
 editor shows, as Wagtail's own revision comparison reads it (the edit handler's comparisons, those of
 the "Compare" view of the page's history): a revision the Django admin itself saved from the row is
-not one.
+not one. A revision scheduled to go live always counts, even when its fields equal the row (an
+unpublished page's row takes the scheduled revision's values): at its date it is published over
+whatever the Django admin saved, so the superuser is told and must confirm.
 """
 
 import logging
@@ -50,7 +52,7 @@ class NewerDraft:
         """Return one sentence: "saved by edna on 3 Dec 2026 at 10:15, changing Title and Body"."""
         who, when = (
             saved_by(self.revision),
-            date_format(timezone.localtime(self.revision.created_at), "j M Y \\a\\t H:i"),
+            _when(self.revision.created_at),
         )
         changed = (
             ", ".join(self.changed[:-1]) + f" and {self.changed[-1]}" if len(self.changed) > 1 else self.changed[0]
@@ -93,15 +95,23 @@ def _newer_draft(page: Page) -> NewerDraft | None:
     except Exception:  # a revision that cannot be read or compared is treated as a newer draft: never a 500
         logger.exception("Could not compare page %s with its latest revision %s", page.pk, revision.pk)
         changed = ("fields that could not be compared",)
-    if not changed:
+    scheduled = page.scheduled_revision
+    if not changed and scheduled is None:
         return None
+    if not changed:  # the row holds the scheduled revision's values: publishing it would undo this save
+        revision, changed = scheduled, (f"nothing yet, but it goes live on {_when(scheduled.approved_go_live_at)}",)
     workflow_state = page.current_workflow_state
     return NewerDraft(
         revision=revision,
         changed=changed,
         in_moderation=bool(workflow_state and workflow_state.status == workflow_state.STATUS_IN_PROGRESS),
-        scheduled=revision.approved_go_live_at is not None,
+        scheduled=scheduled is not None,
     )
+
+
+def _when(moment) -> str:
+    """Return a moment as the admin's messages write it: "3 Dec 2026 at 10:15" (local time)."""
+    return date_format(timezone.localtime(moment), "j M Y \\a\\t H:i")
 
 
 class DraftAwarePageAdminForm(forms.ModelForm):

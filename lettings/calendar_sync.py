@@ -168,7 +168,13 @@ def merged(periods: list[tuple[date, date]]) -> list[tuple[date, date]]:
 def wanted_periods(url: str, today: date) -> list[tuple[date, date]]:
     """Return the periods a feed lists now, joined, from today up to the horizon; raise ``FeedError``."""
     horizon = today + timedelta(days=HORIZON_DAYS)
-    periods = [(start, end) for start, end in merged(read_periods(fetch(url))) if end > today and start <= horizon]
+    # An event that runs past the horizon blocks the nights up to it, not the letting forever.
+    last_departure = horizon + timedelta(days=1)
+    periods = [
+        (start, min(end, last_departure))
+        for start, end in merged(read_periods(fetch(url)))
+        if end > today and start <= horizon
+    ]
     if len(periods) > MAX_PERIODS:
         raise FeedError(f"the feed lists {len(periods)} bookings, more than the {MAX_PERIODS} a home can have")
     return periods

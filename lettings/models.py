@@ -763,6 +763,8 @@ class CalendarFeed(models.Model):
             address = outbound.parse(self.url or "")
         except outbound.AddressRefusedError:
             return  # the field's validator has said why
+        if len(address.url) > self._meta.get_field("url").max_length:  # %-escapes make it longer than typed
+            raise ValidationError({"url": "This address is too long once written as it is fetched."})
         self.url = address.url
         try:
             outbound.resolve(address)

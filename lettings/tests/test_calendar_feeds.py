@@ -285,3 +285,13 @@ def test_a_feed_named_in_any_script_has_a_valid_header_and_one_url(client, letti
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("inline; filename*=utf-8''")
     assert client.get(f"/calendars/0{letting.pk}.ics").status_code == 404
+
+
+def test_an_event_running_past_the_horizon_blocks_the_nights_up_to_it_not_forever(feeds, letting):
+    url = feeds.serve("/forever.ics", ics(("20261210", "99991231")))
+    feed = CalendarFeed.objects.create(letting=letting, source="airbnb", url=url)
+
+    assert calendar_sync.sync_feed(feed, today=TODAY).error == ""
+
+    horizon = TODAY + timedelta(days=calendar_sync.HORIZON_DAYS)
+    assert periods(letting) == [("2026-12-10", (horizon + timedelta(days=1)).isoformat(), "airbnb")]

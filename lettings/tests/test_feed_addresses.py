@@ -233,3 +233,16 @@ def test_a_certificate_for_another_name_is_refused(letting, tls_feeds):
 
     assert result.error == "the feed's HTTPS certificate could not be verified (CertificateError)"
     assert not letting.booked_periods.exists()
+
+
+def test_an_address_too_long_once_escaped_is_a_form_error_not_a_500(client, editor, letting, target):
+    client.force_login(editor)
+    url = target.url("/" + '"' * 170)  # under 500 characters as typed; each quote becomes %22
+
+    response = client.post(
+        reverse("wagtailsnippets_lettings_calendarfeed:add"), {"letting": letting.pk, "source": "airbnb", "url": url}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["url"] == ["This address is too long once written as it is fetched."]
+    assert not CalendarFeed.objects.exists()

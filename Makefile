@@ -12,12 +12,12 @@ PYTEST_ARGS ?=
 POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/oc_lettings
 # The system tests' own database name (their test database must not be the PostgreSQL run's: they run beside it).
 POSTGRES_SYSTEM_URL ?= $(POSTGRES_TEST_URL)_system
-# Which system tests run: CircleCI's unprivileged test container cannot mount the image, so it passes
-# SYSTEM_MARKERS="system and not image" and its containerize job starts the image it built instead.
-SYSTEM_MARKERS ?= system
+# The image test (build the production image and run it): CircleCI's unprivileged test container cannot
+# mount the image, so it passes IMAGE_TESTS=no and its containerize job starts the image it built instead.
+IMAGE_TESTS ?= yes
 PYTEST := $(BIN)/python -m pytest --cov --cov-report= $(PYTEST_ARGS)
 
-.PHONY: image bench bench-scale help run install install-dev prerequisites migrate demo lint format migrations-check check-config docs test test-suite test-sqlite test-postgres test-system test-sqlite-then-system coverage lock clean
+.PHONY: image test-image test-postgres-then-image bench bench-scale help run install install-dev prerequisites migrate demo lint format migrations-check check-config docs test test-suite test-sqlite test-postgres test-system test-sqlite-then-system coverage lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -100,8 +100,12 @@ test-postgres: install-dev  ## The suite without the system tests, on PostgreSQL
 
 test-system: install-dev  ## The system tests: production start script, browser, two dynos (PostgreSQL)
 	@rm -f .coverage.system
-	DATABASE_URL=$(POSTGRES_SYSTEM_URL) COVERAGE_FILE=.coverage.system $(PYTEST) -m "$(SYSTEM_MARKERS)" \
+	DATABASE_URL=$(POSTGRES_SYSTEM_URL) COVERAGE_FILE=.coverage.system $(PYTEST) -m "system and not image" \
 		--junitxml=test-results/pytest/system.xml
+
+# It runs no project code in the test's process (the image runs its own copy), so it keeps no coverage.
+test-image: install-dev  ## Build the production image and run it in laptop and Heroku modes (root; podman or Docker)
+	$(BIN)/python -m pytest $(PYTEST_ARGS) -m image --junitxml=test-results/pytest/image.xml
 
 coverage: install-dev  ## Combine the runs' coverage; fail under COVERAGE_MIN % (branch coverage)
 	$(BIN)/coverage combine --keep --quiet $(wildcard .coverage.sqlite .coverage.postgresql .coverage.system)
@@ -109,11 +113,16 @@ coverage: install-dev  ## Combine the runs' coverage; fail under COVERAGE_MIN % 
 	$(BIN)/coverage xml --quiet
 	$(BIN)/coverage html --quiet
 
-# Two lines side by side (one core each; each line's output is printed when it ends): the PostgreSQL
-# run, the longest, and the SQLite run followed by the system tests (which start processes of their own).
-test-suite: install-dev  ## The suite on SQLite and PostgreSQL, the system tests, then the combined coverage
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-postgres test-sqlite-then-system
+# Two lines side by side (one core each; each line's output is printed when it ends), about as long as each
+# other: the PostgreSQL run followed by the image test, and the SQLite run followed by the system tests
+# (which start processes of their own).
+test-suite: install-dev  ## The suite on SQLite and PostgreSQL, the system and image tests, then the combined coverage
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-postgres-then-image test-sqlite-then-system
 	@$(MAKE) --no-print-directory coverage
+
+test-postgres-then-image: install-dev
+	@$(MAKE) --no-print-directory test-postgres
+	@if [ "$(IMAGE_TESTS)" != no ]; then $(MAKE) --no-print-directory test-image; fi
 
 test-sqlite-then-system: install-dev
 	@$(MAKE) --no-print-directory test-sqlite

@@ -114,6 +114,26 @@ def _when(moment) -> str:
     return date_format(timezone.localtime(moment), "j M Y \\a\\t H:i")
 
 
+def replace_drafts_with(page: Page, revision: Revision, user) -> None:
+    """End what the older revisions still had coming, once ``revision`` (the Django admin's save) replaced them.
+
+    A schedule would publish an older revision over this save at its date, and a moderation request
+    in progress would publish this save when approved, which the superuser did not ask for: the
+    schedule is cleared and the request cancelled, both in the page's history. The form refused this
+    save until the superuser confirmed it (a scheduled revision or a draft in moderation is always a
+    newer draft), so nothing is cancelled that the superuser was not told about.
+    """
+    scheduled = page.revisions.exclude(pk=revision.pk).filter(approved_go_live_at__isnull=False)
+    for older in scheduled:
+        logger.info(
+            "Django admin: revision %s of page %s unscheduled, replaced by revision %s", older.pk, page.pk, revision.pk
+        )
+    scheduled.update(approved_go_live_at=None)
+    workflow_state = page.current_workflow_state
+    if workflow_state is not None and workflow_state.status == workflow_state.STATUS_IN_PROGRESS:
+        workflow_state.cancel(user=user)
+
+
 class DraftAwarePageAdminForm(forms.ModelForm):
     """A Django admin form of a Wagtail page that refuses to replace a newer draft or a revision saved since it opened.
 
@@ -133,7 +153,8 @@ class DraftAwarePageAdminForm(forms.ModelForm):
             self.fields["replace_draft"].help_text = (
                 f"A newer draft exists, {self.newer_draft.describe()}. This form shows the page as it is "
                 "live (or as it was created), not that draft. Tick to save this form over it anyway: the "
-                "draft then stays only in the page's history."
+                "draft then stays only in the page's history, its schedule is cleared and its moderation "
+                "request cancelled."
             )
 
     def clean(self) -> dict:

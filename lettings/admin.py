@@ -22,7 +22,7 @@ from django.contrib import admin
 from django.utils.text import capfirst
 from wagtail.images import get_image_model
 
-from core.page_admin import DraftAwarePageAdmin, DraftAwarePageAdminForm
+from core.page_admin import DraftAwarePageAdmin, DraftAwarePageAdminForm, replace_drafts_with
 
 from .models import (
     NUMERIC_SLUG_MESSAGE,
@@ -195,7 +195,11 @@ class LettingPageAdmin(DraftAwarePageAdmin, admin.ModelAdmin):
         return letting.address.state if letting.address else ""
 
     def save_model(self, request, obj, form, change):
-        """Add a new letting under the lettings index, then save a revision and publish or unpublish it."""
+        """Add a new letting under the lettings index, then save a revision and publish or unpublish it.
+
+        A change replaces what the form refused to replace unless confirmed (``DraftAwarePageAdminForm``):
+        a schedule or a moderation request of an older revision ends with it.
+        """
         publish = form.cleaned_data["publish"]
         was_live = change and obj.live
         # A page's many-to-many (amenities) is kept with the page and its revisions: set it before saving,
@@ -207,6 +211,8 @@ class LettingPageAdmin(DraftAwarePageAdmin, admin.ModelAdmin):
             obj.live = False
             form.lettings_index.add_child(instance=obj)
         revision = obj.save_revision(user=request.user, log_action=True)
+        if change:
+            replace_drafts_with(obj, revision, request.user)
         if publish:
             revision.publish(user=request.user)
         elif was_live:

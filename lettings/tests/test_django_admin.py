@@ -425,4 +425,29 @@ def test_a_revision_scheduled_to_go_live_is_named_even_when_its_fields_equal_the
 
     confirmed = client.post(url, {**data, "replace_draft": "on"})
     assert confirmed.status_code == 302
+    letting = LettingPage.objects.get(pk=letting.pk)
+    assert letting.title == "Superuser Title"
+    # The replaced revision is no longer scheduled: its date would otherwise publish it over this save.
+    assert letting.scheduled_revision is None
+    # Its date comes: whatever is still scheduled goes live.
+    past = timezone.now() - timedelta(minutes=1)
+    letting.revisions.filter(approved_go_live_at__isnull=False).update(approved_go_live_at=past)
+    call_command("publish_scheduled", stdout=io.StringIO())
     assert LettingPage.objects.get(pk=letting.pk).title == "Superuser Title"
+
+
+def test_replacing_a_draft_in_moderation_cancels_its_request(client, superuser, editor, lettings_index):
+    letting = make_letting(lettings_index, title="Live Title")
+    client.force_login(editor)
+    data = letting_form(letting.address, title="Submitted Draft", slug=letting.slug, **{"action-submit": "submit"})
+    assert client.post(reverse("wagtailadmin_pages:edit", args=[letting.pk]), data).status_code == 302
+    response = open_change_form(client, superuser, letting)
+    data = letting_data(letting.address, title="Superuser Title", slug=letting.slug, publish="", replace_draft="on")
+    data["opened_revision"] = opened_revision(response)
+
+    assert client.post(reverse("admin:lettings_lettingpage_change", args=[letting.pk]), data).status_code == 302
+
+    letting = LettingPage.objects.get(pk=letting.pk)
+    assert (letting.title, letting.live) == ("Superuser Title", False)
+    # No moderator's approval can now publish what the superuser saved unpublished.
+    assert letting.current_workflow_state is None

@@ -120,15 +120,13 @@ def replace_drafts_with(page: Page, revision: Revision, user) -> None:
     A schedule would publish an older revision over this save at its date, and a moderation request
     in progress would publish this save when approved, which the superuser did not ask for: the
     schedule is cleared and the request cancelled, both in the page's history. The form refused this
-    save until the superuser confirmed it (a scheduled revision or a draft in moderation is always a
-    newer draft), so nothing is cancelled that the superuser was not told about.
+    save until the superuser confirmed it (a scheduled revision is always a newer draft, and a draft in
+    moderation is one whenever it changes a field), so nothing of substance is cancelled unannounced.
     """
-    scheduled = page.revisions.exclude(pk=revision.pk).filter(approved_go_live_at__isnull=False)
-    for older in scheduled:
-        logger.info(
-            "Django admin: revision %s of page %s unscheduled, replaced by revision %s", older.pk, page.pk, revision.pk
-        )
-    scheduled.update(approved_go_live_at=None)
+    for older in page.revisions.exclude(pk=revision.pk).filter(approved_go_live_at__isnull=False):
+        # Saved as Wagtail's own "Cancel scheduled publish" saves it: logged in the page's history.
+        older.approved_go_live_at = None
+        older.save(user=user, update_fields=["approved_go_live_at"])
     workflow_state = page.current_workflow_state
     if workflow_state is not None and workflow_state.status == workflow_state.STATUS_IN_PROGRESS:
         workflow_state.cancel(user=user)

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import Revision
+from wagtail.models import PageLogEntry, Revision
 
 from lettings.models import Address, LettingPage
 from testing.factories import make_address, make_letting
@@ -427,8 +427,10 @@ def test_a_revision_scheduled_to_go_live_is_named_even_when_its_fields_equal_the
     assert confirmed.status_code == 302
     letting = LettingPage.objects.get(pk=letting.pk)
     assert letting.title == "Superuser Title"
-    # The replaced revision is no longer scheduled: its date would otherwise publish it over this save.
+    # The replaced revision is no longer scheduled (its date would otherwise publish it over this save),
+    # and the page's history says so.
     assert letting.scheduled_revision is None
+    assert PageLogEntry.objects.filter(page=letting, action="wagtail.schedule.cancel", user=superuser).exists()
     # Its date comes: whatever is still scheduled goes live.
     past = timezone.now() - timedelta(minutes=1)
     letting.revisions.filter(approved_go_live_at__isnull=False).update(approved_go_live_at=past)

@@ -6,6 +6,7 @@ import pytest
 from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
 
 from core.rich_text import clean_html
+from testing.forms import editor_rich_text
 
 LETTING_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "hr"]
 HOUSE_RULES_FEATURES = ["bold", "italic", "ul", "ol", "link"]
@@ -55,13 +56,7 @@ def test_the_features_of_the_field_decide():
 
 def test_the_editors_own_output_is_unchanged(lettings_index):
     # What Draftail stores: the editor's content (as the admin posts it) through Wagtail's converter.
-    html = (
-        "<h2>The house</h2><h3>Rooms</h3>"
-        f'<p>Near <a linktype="page" id="{lettings_index.pk}">our other homes</a>, '
-        '<a href="https://example.com/?a=1&amp;b=2">a map</a> and <a href="mailto:owner@example.com">mail</a>.</p>'
-        "<p><b>Bold</b>, <i>italic</i>, <b><i>both</i></b>, “quotes” &amp; é<br/>and a line break.</p>"
-        "<hr/><ul><li>One</li><li>Two<ul><li>Nested</li></ul></li></ul><ol><li>First</li></ol>"
-    )
+    html = editor_rich_text(lettings_index.pk)
     converter = ContentstateConverter(LETTING_FEATURES)
     stored = converter.to_database_format(converter.from_database_format(html))
     assert clean_html(stored, LETTING_FEATURES) == stored

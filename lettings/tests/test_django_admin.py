@@ -200,10 +200,12 @@ def test_editor_gets_the_login_page_and_no_data(client, editor, lettings_index):
 # Item 3 of issue 22: the superuser's save never silently replaces an editor's newer draft.
 
 
-def editor_saves_a_draft(client, editor, letting: LettingPage, title: str) -> None:
-    """Save a draft of ``letting`` in the Wagtail admin as ``editor``, with a new title and body."""
+def editor_saves_a_draft(client, editor, letting: LettingPage, title: str, *, submit: bool = False) -> None:
+    """Save a draft of ``letting`` in the Wagtail admin as ``editor``, with a new title (submitted for moderation)."""
     client.force_login(editor)
-    data = letting_form(letting.address, title=title, slug=letting.slug)
+    data = letting_form(
+        letting.address, title=title, slug=letting.slug, **({"action-submit": "submit"} if submit else {})
+    )
     response = client.post(reverse("wagtailadmin_pages:edit", args=[letting.pk]), data)
     assert response.status_code == 302
 
@@ -335,9 +337,7 @@ def test_an_unpublished_letting_saved_in_the_django_admin_is_not_its_own_newer_d
 
 def test_a_draft_waiting_for_moderation_is_named_as_such(client, superuser, editor, lettings_index):
     letting = make_letting(lettings_index, title="Live Title")
-    client.force_login(editor)
-    data = letting_form(letting.address, title="Submitted Draft", slug=letting.slug, **{"action-submit": "submit"})
-    assert client.post(reverse("wagtailadmin_pages:edit", args=[letting.pk]), data).status_code == 302
+    editor_saves_a_draft(client, editor, letting, "Submitted Draft", submit=True)
     response = open_change_form(client, superuser, letting)
     warning = next(str(message) for message in response.context["messages"] if "newer draft" in str(message))
     assert "saved by edna" in warning
@@ -440,9 +440,7 @@ def test_a_revision_scheduled_to_go_live_is_named_even_when_its_fields_equal_the
 
 def test_replacing_a_draft_in_moderation_cancels_its_request(client, superuser, editor, lettings_index):
     letting = make_letting(lettings_index, title="Live Title")
-    client.force_login(editor)
-    data = letting_form(letting.address, title="Submitted Draft", slug=letting.slug, **{"action-submit": "submit"})
-    assert client.post(reverse("wagtailadmin_pages:edit", args=[letting.pk]), data).status_code == 302
+    editor_saves_a_draft(client, editor, letting, "Submitted Draft", submit=True)
     response = open_change_form(client, superuser, letting)
     data = letting_data(letting.address, title="Superuser Title", slug=letting.slug, publish="", replace_draft="on")
     data["opened_revision"] = opened_revision(response)

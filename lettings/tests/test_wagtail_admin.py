@@ -11,7 +11,7 @@ from wagtail.test.utils.form_data import rich_text
 
 from lettings.models import RICH_TEXT_FEATURES, Address, Amenity, LettingIndexPage, LettingPage
 from testing.factories import make_address, make_image, make_letting
-from testing.forms import letting_form
+from testing.forms import editor_rich_text, letting_form
 
 
 class TestLettingPagesInWagtail(WagtailPageTestCase):
@@ -223,13 +223,7 @@ def test_deleting_an_amenity_in_use_says_how_many_lettings_offer_it(client, edit
 
 def test_the_editors_own_rich_text_is_stored_as_the_editor_wrote_it(client, editor, lettings_index):
     # Issue 22, item 4: the cleaning every save runs keeps what the editor legitimately stores.
-    html = (
-        "<h2>The house</h2><h3>Rooms</h3>"
-        f'<p>Near <a linktype="page" id="{lettings_index.pk}">our other homes</a>, '
-        '<a href="https://example.com/?a=1&amp;b=2">a map</a> and <a href="mailto:owner@example.com">mail</a>.</p>'
-        "<p><b>Bold</b>, <i>italic</i>, <b><i>both</i></b>, “quotes” &amp; é<br/>and a line break.</p>"
-        "<hr/><ul><li>One</li><li>Two<ul><li>Nested</li></ul></li></ul><ol><li>First</li></ol>"
-    )
+    html = editor_rich_text(lettings_index.pk)
     posted = rich_text(html, features=RICH_TEXT_FEATURES)  # the contentstate the Draftail editor posts
     expected = ContentstateConverter(RICH_TEXT_FEATURES).to_database_format(posted)
     client.force_login(editor)

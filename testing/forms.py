@@ -6,7 +6,7 @@ from lettings.models import Address
 
 
 def editor_rich_text(page_id: int) -> str:
-    """Return HTML using every feature of a letting's body (a link to page ``page_id`` among them), as the editor writes it."""
+    """Return HTML with every feature of a letting's body (a link to page ``page_id`` too), as Draftail writes it."""
     return (
         "<h2>The house</h2><h3>Rooms</h3>"
         f'<p>Near <a linktype="page" id="{page_id}">our other homes</a>, '

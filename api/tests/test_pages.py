@@ -126,6 +126,9 @@ def test_drafts_and_other_page_types_are_not_listed(api, lettings_index, green_h
     make_letting(lettings_index, title="Draft", publish=False)
     _status, body = api("/api/v2/pages/")
     assert titles(body) == ["Green Haus"]  # not the home page, the index or the profiles index
+    # Wagtail's type widens nothing: any page model still lists the live lettings alone.
+    for model in ("wagtailcore.Page", "lettings.LettingPage", "home.HomePage,wagtailcore.Page"):
+        assert titles(api(f"/api/v2/pages/?type={model}")[1]) == ["Green Haus"], model
 
 
 def test_a_draft_is_a_404(api, lettings_index):
@@ -144,7 +147,9 @@ def test_a_restricted_letting_is_neither_listed_nor_found(api, lettings_index, g
     hidden = make_letting(lettings_index, title="Hidden")
     restrict(hidden, kind)
     assert titles(api("/api/v2/pages/")[1]) == ["Green Haus"]
+    assert titles(api("/api/v2/pages/?type=wagtailcore.Page")[1]) == ["Green Haus"]
     assert api(f"/api/v2/pages/{hidden.pk}/")[0] == 404
+    assert api(f"/api/v2/pages/{hidden.pk}/?type=wagtailcore.Page")[0] == 404
     assert api(f"/api/v2/pages/find/?id={hidden.pk}")[0] == 404
 
 
